@@ -1,0 +1,1658 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kdump.c - a capture kernel adopts the crashed kernel's VT-d state
+ *
+ * When a kernel panics, its devices keep doing DMA through the IOMMU with
+ * the crashed kernel's translations.  The capture kernel must not switch
+ * translation off (the DMA would then hit raw physical memory) nor load
+ * empty tables (the DMA would fault).  Instead, per IOMMU that it finds
+ * with translation enabled, it adopts what is there:
+ *
+ *  - the registers are snapshotted as found, before anything touches them
+ *    (intel_iommu_kdump_snapshot(), called when dmar.c maps the unit);
+ *  - every root, context and PASID-table entry and every page-table entry
+ *    below it is checked before it is used: a table or leaf must lie in RAM
+ *    that belonged to the crashed kernel (the PT_LOAD ranges of the ELF core
+ *    header) and never in the capture kernel's own RAM; reserved bits must
+ *    be clear; the translation type, address width and domain-id must be
+ *    ones this IOMMU supports; walks are bounded and loops are refused;
+ *  - an entry that passes is copied into a new context table; one that fails
+ *    is left out, so its device is blocked, and the reason is recorded;
+ *  - each adopted context's page table is walked to record the IOVA ranges
+ *    that were live at the panic, and its domain-id is marked in use;
+ *  - page tables are either used in place (the default, as mainline does)
+ *    or, with intel_iommu_kdump=copy, duplicated into capture-kernel memory
+ *    and linked by their new physical addresses, as the 2014 proposal did.
+ *
+ * iommu.c then loads the new root table while translation stays enabled.
+ * That is legal because the old and the new tables translate identically:
+ * the VT-d specification lets software set the root-table pointer (GCMD.SRTP)
+ * with translation enabled, the hardware using either table until the
+ * context-cache and IOTLB invalidations that iommu.c issues next (Intel VT-d
+ * specification rev 1.3, section 11.2; "Global Command Register" in later
+ * revisions).  The root-table type (legacy or scalable, RTADDR.TTM) cannot
+ * change while translation is enabled, so an IOMMU whose old format differs
+ * from the one this kernel uses is reset, as mainline does.
+ *
+ * A device's adopted context stays in place until its driver attaches a new
+ * domain; devices with no driver in the capture kernel keep it for good.
+ * With intel_iommu_kdump=reset the unit steps aside and the capture kernel
+ * resets the IOMMU: translation off, fresh tables, translation on.
+ *
+ * The adopted state is kept per IOMMU in struct kdump_iommu and shown under
+ * /sys/kernel/debug/iommu/intel/kdump/.
+ */
+
+#define pr_fmt(fmt)	"DMAR: kdump: " fmt
+
+#include <linux/crash_dump.h>
+#include <linux/debugfs.h>
+#include <linux/elf.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/ktime.h>
+#include <linux/pci.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/xarray.h>
+#include <kunit/visibility.h>
+
+#include "iommu.h"
+#include "pasid.h"
+#include "../iommu-pages.h"
+#include "kdump.h"
+
+enum kdump_mode {
+	KDUMP_MODE_INPLACE,
+	KDUMP_MODE_COPY,
+	KDUMP_MODE_RESET,
+};
+
+static const char * const kdump_mode_names[] = {
+	[KDUMP_MODE_INPLACE]	= "inplace",
+	[KDUMP_MODE_COPY]	= "copy",
+	[KDUMP_MODE_RESET]	= "reset",
+};
+
+/* Diagnostic output, off by default: intel_iommu_kdump=debug=MASK. */
+#define KDUMP_DBG_REGISTERS	BIT(0)	/* register snapshot table */
+#define KDUMP_DBG_CONTEXTS	BIT(1)	/* one line per context */
+#define KDUMP_DBG_RANGES	BIT(2)	/* one line per IOVA range */
+#define KDUMP_DBG_WALKS		BIT(3)	/* one line per page-table walk */
+
+static enum kdump_mode kdump_mode = KDUMP_MODE_INPLACE;
+static u32 kdump_debug_mask;
+
+/* Refused contexts logged one by one per IOMMU; the rest are counted. */
+#define KDUMP_REFUSALS_LOGGED	16
+
+static const char * const kdump_refusal_names[KDUMP_NR_REFUSALS] = {
+	[KDUMP_OK]			= "-",
+	[KDUMP_BAD_RESERVED_BITS]	= "reserved-bits",
+	[KDUMP_BAD_TRANSLATION_TYPE]	= "translation-type",
+	[KDUMP_BAD_ADDRESS_WIDTH]	= "address-width",
+	[KDUMP_BAD_DOMAIN_ID]		= "domain-id",
+	[KDUMP_TABLE_OUTSIDE_OLD_RAM]	= "table-outside-old-ram",
+	[KDUMP_TABLE_IN_CAPTURE_RAM]	= "table-in-capture-ram",
+	[KDUMP_LEAF_OUTSIDE_OLD_RAM]	= "leaf-outside-old-ram",
+	[KDUMP_LEAF_IN_CAPTURE_RAM]	= "leaf-in-capture-ram",
+	[KDUMP_BAD_SUPERPAGE]		= "superpage",
+	[KDUMP_TABLE_LOOP]		= "table-loop",
+	[KDUMP_WALK_TOO_LARGE]		= "walk-too-large",
+	[KDUMP_BAD_PASID_DIR]		= "pasid-directory",
+	[KDUMP_BAD_PASID_ENTRY]		= "pasid-entry",
+	[KDUMP_NO_MEMORY]		= "no-memory",
+};
+
+/* Registers snapshotted on entry, in the order debugfs lists them. */
+struct kdump_reg {
+	const char *name;
+	u16 offset;
+	u8 width;
+};
+
+#define KDUMP_REG(r, w)	{ #r, DMAR_##r##_REG, w }
+
+static const struct kdump_reg kdump_regs[] = {
+	KDUMP_REG(VER, 4),	KDUMP_REG(CAP, 8),	KDUMP_REG(ECAP, 8),
+	KDUMP_REG(GSTS, 4),	KDUMP_REG(RTADDR, 8),	KDUMP_REG(CCMD, 8),
+	KDUMP_REG(FSTS, 4),	KDUMP_REG(FECTL, 4),	KDUMP_REG(FEDATA, 4),
+	KDUMP_REG(FEADDR, 4),	KDUMP_REG(FEUADDR, 4),	KDUMP_REG(PMEN, 4),
+	KDUMP_REG(IQH, 8),	KDUMP_REG(IQT, 8),	KDUMP_REG(IQA, 8),
+	KDUMP_REG(ICS, 4),	KDUMP_REG(IQER, 8),	KDUMP_REG(IRTA, 8),
+};
+
+enum { KDUMP_REG_GSTS = 3, KDUMP_REG_RTADDR = 4, KDUMP_REG_FSTS = 6 };
+
+/* Fault recording registers kept from the snapshot, at most. */
+#define KDUMP_MAX_FRR	16
+
+enum kdump_ctx_state {
+	KDUMP_CTX_ADOPTED,
+	KDUMP_CTX_REFUSED,
+};
+
+#define KDUMP_CTX_WHOLE_TABLE	0xffff	/* devfn of a refused context table */
+
+/* One old context entry (legacy) or scalable-mode context, as judged. */
+struct kdump_context {
+	u16 bus;
+	u16 devfn;		/* KDUMP_CTX_WHOLE_TABLE: the bus's table */
+	u16 did;
+	u8 state;		/* enum kdump_ctx_state */
+	u8 reason;		/* enum kdump_refusal */
+	u8 tt;			/* legacy TT, or PGTT of the RID_PASID entry */
+	u8 aw;			/* address width in bits, 0 if none */
+	bool scalable;
+	u64 old_table;		/* page-table root, or PASID directory */
+	u64 new_table;		/* its copy in copy mode, else old_table */
+	u64 bad_addr;
+	struct kdump_walk *walk;	/* translation of requests w/o PASID */
+};
+
+/* What was found and adopted on one IOMMU. */
+struct kdump_iommu {
+	struct intel_iommu *iommu;
+	u64 regs[ARRAY_SIZE(kdump_regs)];
+	u64 frr[KDUMP_MAX_FRR][2];
+	unsigned int nr_frr;
+	bool pre_enabled;
+	bool scalable;
+	bool adopted;
+	const char *outcome;
+	enum kdump_mode mode;
+
+	struct kdump_context *ctx;
+	unsigned int nr_ctx;
+	unsigned int max_ctx;
+	struct kdump_walk **walks;
+	unsigned int nr_walks;
+	unsigned int max_walks;
+	struct list_head pages;		/* context and copied tables */
+	unsigned long nr_pages;
+
+	unsigned long *dids;		/* domain-ids this unit reserved */
+	unsigned int nr_dids;
+	unsigned int nr_adopted;
+	unsigned int nr_refused;
+	unsigned int nr_ranges;
+	unsigned long nr_iova_pages;
+	u64 duration_ns;
+	size_t bytes_held;
+};
+
+static struct kdump_iommu *kdump_iommus[DMAR_UNITS_SUPPORTED];
+static struct kdump_mem_map kdump_mm;
+
+static int __init intel_iommu_kdump_setup(char *str)
+{
+	char tok[32];
+
+	while (str && *str) {
+		size_t len = strcspn(str, ",");
+
+		strscpy(tok, str, min(len + 1, sizeof(tok)));
+		if (!strcmp(tok, "inplace"))
+			kdump_mode = KDUMP_MODE_INPLACE;
+		else if (!strcmp(tok, "copy"))
+			kdump_mode = KDUMP_MODE_COPY;
+		else if (!strcmp(tok, "reset"))
+			kdump_mode = KDUMP_MODE_RESET;
+		else if (!strncmp(tok, "debug=", 6) &&
+			 !kstrtou32(tok + 6, 0, &kdump_debug_mask))
+			;
+		else
+			pr_warn("unknown option '%s' in intel_iommu_kdump=\n",
+				tok);
+		str += len;
+		if (*str == ',')
+			str++;
+	}
+	return 0;
+}
+early_param("intel_iommu_kdump", intel_iommu_kdump_setup);
+
+VISIBLE_IF_KUNIT const char *kdump_refusal_name(enum kdump_refusal reason)
+{
+	if (reason >= KDUMP_NR_REFUSALS)
+		return "?";
+	return kdump_refusal_names[reason];
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_refusal_name);
+
+/* ---- Where adopted tables may point ---------------------------------- */
+
+static int kdump_range_cmp(const void *a, const void *b)
+{
+	const struct kdump_phys_range *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return 0;
+}
+
+/**
+ * kdump_mem_map_normalize() - sort a range list and merge touching ranges
+ * @r: the ranges
+ * @nr: their number, updated
+ *
+ * Context: any; sorts in place.
+ */
+VISIBLE_IF_KUNIT void kdump_mem_map_normalize(struct kdump_phys_range *r,
+					      unsigned int *nr)
+{
+	unsigned int i, out = 0;
+
+	if (!*nr)
+		return;
+	sort(r, *nr, sizeof(*r), kdump_range_cmp, NULL);
+	for (i = 1; i < *nr; i++) {
+		if (r[out].last != U64_MAX && r[i].start <= r[out].last + 1) {
+			r[out].last = max(r[out].last, r[i].last);
+			continue;
+		}
+		r[++out] = r[i];
+	}
+	*nr = out + 1;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_mem_map_normalize);
+
+static bool kdump_ranges_contain(const struct kdump_phys_range *r,
+				 unsigned int nr, u64 start, u64 last)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (start >= r[i].start && last <= r[i].last)
+			return true;
+	return false;
+}
+
+static bool kdump_ranges_intersect(const struct kdump_phys_range *r,
+				   unsigned int nr, u64 start, u64 last)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (start <= r[i].last && last >= r[i].start)
+			return true;
+	return false;
+}
+
+static enum kdump_refusal kdump_check_addr(const struct kdump_mem_map *mm,
+					   u64 addr, u64 size, bool leaf)
+{
+	u64 last = addr + size - 1;
+
+	if (!size || last < addr ||
+	    kdump_ranges_intersect(mm->own, mm->nr_own, addr, last))
+		return leaf ? KDUMP_LEAF_IN_CAPTURE_RAM :
+			      KDUMP_TABLE_IN_CAPTURE_RAM;
+	if (!kdump_ranges_contain(mm->old, mm->nr_old, addr, last))
+		return leaf ? KDUMP_LEAF_OUTSIDE_OLD_RAM :
+			      KDUMP_TABLE_OUTSIDE_OLD_RAM;
+	return KDUMP_OK;
+}
+
+/**
+ * kdump_check_table_addr() - may an old table at @addr be read and adopted?
+ * @mm: the crashed kernel's RAM and the capture kernel's own
+ * @addr: physical address of the table
+ * @size: its size in bytes
+ *
+ * Return: KDUMP_OK, or why the table is refused.
+ */
+VISIBLE_IF_KUNIT enum kdump_refusal
+kdump_check_table_addr(const struct kdump_mem_map *mm, u64 addr, u64 size)
+{
+	return kdump_check_addr(mm, addr, size, false);
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_check_table_addr);
+
+static int kdump_range_append(struct kdump_phys_range **r, unsigned int *nr,
+			      u64 start, u64 last)
+{
+	struct kdump_phys_range *n;
+
+	n = krealloc_array(*r, *nr + 1, sizeof(**r), GFP_KERNEL);
+	if (!n)
+		return -ENOMEM;
+	n[*nr].start = start;
+	n[*nr].last = last;
+	*r = n;
+	(*nr)++;
+	return 0;
+}
+
+static int kdump_add_own_ram(struct resource *res, void *arg)
+{
+	struct kdump_mem_map *mm = arg;
+
+	return kdump_range_append(&mm->own, &mm->nr_own, res->start, res->end);
+}
+
+/* The crashed kernel's RAM is what its ELF core header lists as PT_LOAD. */
+static int kdump_add_old_ram(struct kdump_mem_map *mm)
+{
+	struct elf64_hdr ehdr;
+	struct elf64_phdr phdr;
+	u64 pos = elfcorehdr_addr;
+	unsigned int i;
+	int ret;
+
+	if (elfcorehdr_read((char *)&ehdr, sizeof(ehdr), &pos) != sizeof(ehdr))
+		return -EIO;
+	if (memcmp(ehdr.e_ident, ELFMAG, SELFMAG) ||
+	    ehdr.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    ehdr.e_phentsize != sizeof(phdr) || !ehdr.e_phnum)
+		return -EINVAL;
+
+	for (i = 0; i < ehdr.e_phnum; i++) {
+		pos = elfcorehdr_addr + ehdr.e_phoff + i * sizeof(phdr);
+		if (elfcorehdr_read((char *)&phdr, sizeof(phdr), &pos) !=
+		    sizeof(phdr))
+			return -EIO;
+		if (phdr.p_type != PT_LOAD || !phdr.p_memsz)
+			continue;
+		ret = kdump_range_append(&mm->old, &mm->nr_old, phdr.p_paddr,
+					 phdr.p_paddr + phdr.p_memsz - 1);
+		if (ret)
+			return ret;
+	}
+	return mm->nr_old ? 0 : -ENOENT;
+}
+
+static int kdump_mem_map_init(struct kdump_mem_map *mm)
+{
+	int ret;
+
+	if (mm->nr_old)
+		return 0;
+	ret = kdump_add_old_ram(mm);
+	if (!ret)
+		ret = walk_system_ram_res(0, U64_MAX, mm, kdump_add_own_ram);
+	if (ret) {
+		kfree(mm->old);
+		kfree(mm->own);
+		memset(mm, 0, sizeof(*mm));
+		return ret;
+	}
+	kdump_mem_map_normalize(mm->old, &mm->nr_old);
+	kdump_mem_map_normalize(mm->own, &mm->nr_own);
+	return 0;
+}
+
+/* ---- Entry checks ---------------------------------------------------- */
+
+#define ROOT_RSVD		GENMASK_ULL(11, 1)
+#define CTX_LEGACY_LO_RSVD	GENMASK_ULL(11, 4)
+#define CTX_LEGACY_HI_RSVD	(GENMASK_ULL(63, 24) | BIT_ULL(7))
+#define CTX_SM_LO_RSVD		GENMASK_ULL(8, 5)
+#define CTX_SM_HI_RSVD		GENMASK_ULL(63, 21)
+#define CTX_TT(lo)		(((lo) >> 2) & 3)
+#define CTX_AW(hi)		((hi) & 7)
+#define CTX_DID(hi)		(((hi) >> 8) & 0xffff)
+#define CTX_SM_PDTS(lo)		(((lo) >> 9) & 7)
+#define CTX_SM_RID_PASID(hi)	((hi) & GENMASK_ULL(19, 0))
+#define PE_AW(pe)		(((pe)[0] >> 2) & 7)
+#define PE_PGTT(pe)		(((pe)[0] >> 6) & 7)
+#define PE_DID(pe)		((pe)[1] & 0xffff)
+#define PE_FLPM(pe)		(((pe)[2] >> 2) & 3)
+#define PE_SLPTR(pe)		((pe)[0] & VTD_PAGE_MASK)
+#define PE_FLPTR(pe)		((pe)[2] & VTD_PAGE_MASK)
+
+static bool kdump_aw_supported(const struct kdump_hw_caps *hw, unsigned int aw)
+{
+	return aw < 5 && (cap_sagaw(hw->cap) & BIT(aw));
+}
+
+/**
+ * kdump_check_legacy_context() - check a legacy-mode context entry
+ * @hw: capabilities of the IOMMU that will use it
+ * @ce: the entry, low and high quadwords
+ *
+ * Return: KDUMP_OK, or why the entry cannot be adopted.
+ */
+VISIBLE_IF_KUNIT enum kdump_refusal
+kdump_check_legacy_context(const struct kdump_hw_caps *hw, const u64 ce[2])
+{
+	if ((ce[0] & CTX_LEGACY_LO_RSVD) || (ce[1] & CTX_LEGACY_HI_RSVD))
+		return KDUMP_BAD_RESERVED_BITS;
+
+	switch (CTX_TT(ce[0])) {
+	case CONTEXT_TT_MULTI_LEVEL:
+		break;
+	case CONTEXT_TT_DEV_IOTLB:
+		if (!ecap_dev_iotlb_support(hw->ecap))
+			return KDUMP_BAD_TRANSLATION_TYPE;
+		break;
+	case CONTEXT_TT_PASS_THROUGH:
+		if (!ecap_pass_through(hw->ecap))
+			return KDUMP_BAD_TRANSLATION_TYPE;
+		break;
+	default:
+		return KDUMP_BAD_TRANSLATION_TYPE;
+	}
+	if (!kdump_aw_supported(hw, CTX_AW(ce[1])))
+		return KDUMP_BAD_ADDRESS_WIDTH;
+	if (CTX_DID(ce[1]) >= cap_ndoms(hw->cap))
+		return KDUMP_BAD_DOMAIN_ID;
+	return KDUMP_OK;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_check_legacy_context);
+
+/**
+ * kdump_check_sm_context() - check a scalable-mode context entry
+ * @hw: capabilities of the IOMMU that will use it
+ * @ce: the low 128 bits of the entry
+ *
+ * Return: KDUMP_OK, or why the entry cannot be adopted.
+ */
+VISIBLE_IF_KUNIT enum kdump_refusal
+kdump_check_sm_context(const struct kdump_hw_caps *hw, const u64 ce[2])
+{
+	if ((ce[0] & CTX_SM_LO_RSVD) || (ce[1] & CTX_SM_HI_RSVD))
+		return KDUMP_BAD_RESERVED_BITS;
+	if (!ecap_smts(hw->ecap))
+		return KDUMP_BAD_TRANSLATION_TYPE;
+	return KDUMP_OK;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_check_sm_context);
+
+/**
+ * kdump_check_pasid_entry() - check a present scalable-mode PASID entry
+ * @hw: capabilities of the IOMMU that will use it
+ * @pe: the entry's eight quadwords
+ *
+ * Return: KDUMP_OK, or why the entry cannot be adopted.
+ */
+VISIBLE_IF_KUNIT enum kdump_refusal
+kdump_check_pasid_entry(const struct kdump_hw_caps *hw, const u64 pe[8])
+{
+	switch (PE_PGTT(pe)) {
+	case PASID_ENTRY_PGTT_FL_ONLY:
+		if (!ecap_flts(hw->ecap))
+			return KDUMP_BAD_TRANSLATION_TYPE;
+		if (PE_FLPM(pe) > 1 ||
+		    (PE_FLPM(pe) == 1 && !cap_fl5lp_support(hw->cap)))
+			return KDUMP_BAD_ADDRESS_WIDTH;
+		break;
+	case PASID_ENTRY_PGTT_SL_ONLY:
+	case PASID_ENTRY_PGTT_NESTED:
+		if (!ecap_slts(hw->ecap) ||
+		    (PE_PGTT(pe) == PASID_ENTRY_PGTT_NESTED &&
+		     !ecap_nest(hw->ecap)))
+			return KDUMP_BAD_TRANSLATION_TYPE;
+		if (!kdump_aw_supported(hw, PE_AW(pe)))
+			return KDUMP_BAD_ADDRESS_WIDTH;
+		break;
+	case PASID_ENTRY_PGTT_PT:
+		if (!ecap_pass_through(hw->ecap))
+			return KDUMP_BAD_TRANSLATION_TYPE;
+		break;
+	default:
+		return KDUMP_BAD_TRANSLATION_TYPE;
+	}
+	if (PE_DID(pe) >= cap_ndoms(hw->cap))
+		return KDUMP_BAD_DOMAIN_ID;
+	return KDUMP_OK;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_check_pasid_entry);
+
+/* ---- Page-table walk ------------------------------------------------- */
+
+#define PTE_ADDR_MASK		GENMASK_ULL(51, VTD_PAGE_SHIFT)
+#define PTE_LARGE		BIT_ULL(7)
+#define FL_PTE_PRESENT		BIT_ULL(0)
+#define FL_PTE_RW		BIT_ULL(1)
+#define SL_PTE_READ		BIT_ULL(0)
+#define SL_PTE_WRITE		BIT_ULL(1)
+
+struct kdump_walker {
+	const struct kdump_mem_map *mm;
+	const struct kdump_hw_caps *hw;
+	struct kdump_walk *w;
+	struct xarray seen;
+	struct list_head copies;
+	bool copy;
+};
+
+static unsigned int kdump_level_shift(int level)
+{
+	return VTD_PAGE_SHIFT + (level - 1) * LEVEL_STRIDE;
+}
+
+static bool kdump_pte_present(enum kdump_pt_format fmt, u64 pte)
+{
+	if (fmt == KDUMP_PT_FIRST_LEVEL)
+		return pte & FL_PTE_PRESENT;
+	return pte & (SL_PTE_READ | SL_PTE_WRITE);
+}
+
+static u8 kdump_pte_perm(enum kdump_pt_format fmt, u64 pte)
+{
+	if (fmt == KDUMP_PT_FIRST_LEVEL)
+		return KDUMP_PERM_READ |
+		       ((pte & FL_PTE_RW) ? KDUMP_PERM_WRITE : 0);
+	return ((pte & SL_PTE_READ) ? KDUMP_PERM_READ : 0) |
+	       ((pte & SL_PTE_WRITE) ? KDUMP_PERM_WRITE : 0);
+}
+
+static bool kdump_superpage_ok(const struct kdump_walker *k, int level)
+{
+	if (k->w->format == KDUMP_PT_FIRST_LEVEL)
+		return level == 2 ||
+		       (level == 3 && cap_fl1gp_support(k->hw->cap));
+	return (level == 2 || level == 3) &&
+	       (cap_super_page_val(k->hw->cap) & BIT(level - 2));
+}
+
+static int kdump_walk_fail(struct kdump_walker *k, enum kdump_refusal r,
+			   u64 addr)
+{
+	k->w->reason = r;
+	k->w->bad_addr = addr;
+	return -EINVAL;
+}
+
+static int kdump_walk_add_range(struct kdump_walk *w, u64 start, u64 last,
+				u8 perm)
+{
+	struct kdump_iova_range *r;
+
+	if (w->nr_ranges) {
+		r = &w->ranges[w->nr_ranges - 1];
+		if (r->last + 1 == start && r->perm == perm) {
+			r->last = last;
+			return 0;
+		}
+	}
+	if (w->nr_ranges == w->max_ranges) {
+		unsigned int max = max(16U, w->max_ranges * 2);
+
+		r = krealloc_array(w->ranges, max, sizeof(*r), GFP_KERNEL);
+		if (!r)
+			return -ENOMEM;
+		w->ranges = r;
+		w->max_ranges = max;
+	}
+	r = &w->ranges[w->nr_ranges++];
+	r->start = start;
+	r->last = last;
+	r->perm = perm;
+	return 0;
+}
+
+static int kdump_walk_leaf(struct kdump_walker *k, u64 pte, int level,
+			   u64 iova)
+{
+	unsigned int shift = kdump_level_shift(level);
+	u64 size = BIT_ULL(shift), addr = pte & PTE_ADDR_MASK;
+	enum kdump_refusal r;
+
+	if (level > 1) {
+		if (!kdump_superpage_ok(k, level))
+			return kdump_walk_fail(k, KDUMP_BAD_SUPERPAGE, pte);
+		/* First-level large leaves keep PAT in bit 12. */
+		if (k->w->format == KDUMP_PT_FIRST_LEVEL)
+			addr &= ~BIT_ULL(VTD_PAGE_SHIFT);
+		if (addr & (size - 1))
+			return kdump_walk_fail(k, KDUMP_BAD_SUPERPAGE, pte);
+	}
+	r = kdump_check_addr(k->mm, addr, size, true);
+	if (r)
+		return kdump_walk_fail(k, r, addr);
+	k->w->leaves[level - 1]++;
+	if (kdump_walk_add_range(k->w, iova, iova + size - 1,
+				 kdump_pte_perm(k->w->format, pte)))
+		return kdump_walk_fail(k, KDUMP_NO_MEMORY, 0);
+	return 0;
+}
+
+static int kdump_walk_table(struct kdump_walker *k, u64 table, int level,
+			    u64 iova, u64 *new_table)
+{
+	unsigned int shift = kdump_level_shift(level);
+	enum kdump_refusal r;
+	u64 *old, *dup = NULL;
+	int i, ret = 0;
+
+	r = kdump_check_addr(k->mm, table, VTD_PAGE_SIZE, false);
+	if (r)
+		return kdump_walk_fail(k, r, table);
+	if (k->w->tables >= KDUMP_WALK_MAX_TABLES)
+		return kdump_walk_fail(k, KDUMP_WALK_TOO_LARGE, table);
+	/* A table reached twice is a loop or a corrupt tree: refuse both. */
+	ret = xa_insert(&k->seen, table >> VTD_PAGE_SHIFT, xa_mk_value(level),
+			GFP_KERNEL);
+	if (ret == -EBUSY)
+		return kdump_walk_fail(k, KDUMP_TABLE_LOOP, table);
+	if (ret)
+		return kdump_walk_fail(k, KDUMP_NO_MEMORY, table);
+	k->w->tables++;
+
+	old = memremap(table, VTD_PAGE_SIZE, MEMREMAP_WB);
+	if (!old)
+		return kdump_walk_fail(k, KDUMP_NO_MEMORY, table);
+	if (k->copy) {
+		dup = iommu_alloc_page(GFP_KERNEL);
+		if (!dup) {
+			memunmap(old);
+			return kdump_walk_fail(k, KDUMP_NO_MEMORY, table);
+		}
+		list_add_tail(&virt_to_page(dup)->lru, &k->copies);
+		k->w->copied_pages++;
+	}
+
+	for (i = 0; i < BIT(LEVEL_STRIDE) && !ret; i++) {
+		u64 pte = READ_ONCE(old[i]);
+		u64 sub = iova + ((u64)i << shift);
+		u64 child;
+
+		if (!kdump_pte_present(k->w->format, pte))
+			continue;
+		if (level == 1 || (pte & PTE_LARGE)) {
+			ret = kdump_walk_leaf(k, pte, level, sub);
+			if (dup)
+				dup[i] = pte;
+			continue;
+		}
+		ret = kdump_walk_table(k, pte & PTE_ADDR_MASK, level - 1, sub,
+				       &child);
+		if (dup)
+			dup[i] = (pte & ~PTE_ADDR_MASK) | child;
+	}
+	memunmap(old);
+	if (dup)
+		*new_table = virt_to_phys(dup);
+	return ret;
+}
+
+/**
+ * kdump_walk_pgtable() - check an old page table and record what it maps
+ * @mm: where tables and leaves may point
+ * @hw: capabilities of the IOMMU that uses the table
+ * @root: physical address of the top-level table
+ * @levels: 3, 4 or 5
+ * @format: second-level (VT-d) or first-level (x86) entries
+ * @copy: duplicate the tables into newly allocated pages
+ * @w: the result; zeroed by the caller, released with kdump_walk_free()
+ *
+ * Walks every present entry.  Mapped IOVA is recorded in @w->ranges as runs
+ * of contiguous IOVA with the same permissions, in ascending order.  The walk
+ * stops at the first entry that fails a check, recording why in @w->reason.
+ *
+ * Context: may sleep.
+ * Return: 0 if every entry passed, -EINVAL otherwise (see @w->reason).
+ */
+VISIBLE_IF_KUNIT int kdump_walk_pgtable(const struct kdump_mem_map *mm,
+					const struct kdump_hw_caps *hw,
+					u64 root, int levels,
+					enum kdump_pt_format format, bool copy,
+					struct kdump_walk *w)
+{
+	struct kdump_walker k = {
+		.mm = mm, .hw = hw, .w = w, .copy = copy,
+		.copies = LIST_HEAD_INIT(k.copies),
+	};
+	int ret;
+
+	w->root = root;
+	w->levels = levels;
+	w->format = format;
+	INIT_LIST_HEAD(&w->pages);
+	if (levels < 3 || levels > 5)
+		return kdump_walk_fail(&k, KDUMP_BAD_ADDRESS_WIDTH, root);
+
+	xa_init(&k.seen);
+	ret = kdump_walk_table(&k, root, levels, 0, &w->new_root);
+	xa_destroy(&k.seen);
+	if (ret) {
+		iommu_put_pages_list(&k.copies);
+		w->copied_pages = 0;
+		w->new_root = 0;
+	} else {
+		list_splice(&k.copies, &w->pages);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_walk_pgtable);
+
+/**
+ * kdump_walk_free() - release what a walk allocated
+ * @w: the walk
+ */
+VISIBLE_IF_KUNIT void kdump_walk_free(struct kdump_walk *w)
+{
+	kfree(w->ranges);
+	w->ranges = NULL;
+	w->nr_ranges = 0;
+	w->max_ranges = 0;
+	if (w->pages.next)
+		iommu_put_pages_list(&w->pages);
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_walk_free);
+
+/* ---- Register snapshot ----------------------------------------------- */
+
+static struct kdump_iommu *kdump_state(struct intel_iommu *iommu)
+{
+	if (iommu->seq_id < 0 || iommu->seq_id >= DMAR_UNITS_SUPPORTED)
+		return NULL;
+	return kdump_iommus[iommu->seq_id];
+}
+
+/**
+ * intel_iommu_kdump_snapshot() - record an IOMMU's registers as found
+ * @iommu: the IOMMU, just mapped
+ *
+ * Called by dmar.c before anything programs the unit, in capture kernels
+ * only.  The snapshot is what debugfs shows under kdump/registers.
+ */
+void intel_iommu_kdump_snapshot(struct intel_iommu *iommu)
+{
+	struct kdump_iommu *st;
+	unsigned int i, off;
+
+	if (!is_kdump_kernel() || iommu->seq_id < 0 ||
+	    iommu->seq_id >= DMAR_UNITS_SUPPORTED)
+		return;
+
+	st = kdump_iommus[iommu->seq_id];
+	if (!st) {
+		st = kzalloc(sizeof(*st), GFP_KERNEL);
+		if (!st)
+			return;
+		INIT_LIST_HEAD(&st->pages);
+		kdump_iommus[iommu->seq_id] = st;
+	}
+	st->iommu = iommu;
+	st->mode = kdump_mode;
+	for (i = 0; i < ARRAY_SIZE(kdump_regs); i++)
+		st->regs[i] = kdump_regs[i].width == 8 ?
+			dmar_readq(iommu->reg + kdump_regs[i].offset) :
+			readl(iommu->reg + kdump_regs[i].offset);
+
+	st->nr_frr = min_t(unsigned int, cap_num_fault_regs(iommu->cap),
+			   KDUMP_MAX_FRR);
+	off = cap_fault_reg_offset(iommu->cap);
+	for (i = 0; i < st->nr_frr; i++, off += 16) {
+		st->frr[i][0] = dmar_readq(iommu->reg + off);
+		st->frr[i][1] = dmar_readq(iommu->reg + off + 8);
+	}
+	st->pre_enabled = st->regs[KDUMP_REG_GSTS] & DMA_GSTS_TES;
+	st->outcome = st->pre_enabled ? "found-enabled" : "found-disabled";
+
+	if (kdump_debug_mask & KDUMP_DBG_REGISTERS)
+		for (i = 0; i < ARRAY_SIZE(kdump_regs); i++)
+			pr_info("%s: %-8s 0x%02x 0x%016llx\n", iommu->name,
+				kdump_regs[i].name, kdump_regs[i].offset,
+				st->regs[i]);
+}
+
+/* ---- Adoption -------------------------------------------------------- */
+
+static struct kdump_context *kdump_new_context(struct kdump_iommu *st,
+					       u16 bus, u16 devfn)
+{
+	struct kdump_context *c;
+
+	if (st->nr_ctx == st->max_ctx) {
+		unsigned int max = max(64U, st->max_ctx * 2);
+
+		c = krealloc_array(st->ctx, max, sizeof(*c), GFP_KERNEL);
+		if (!c)
+			return NULL;
+		st->ctx = c;
+		st->max_ctx = max;
+	}
+	c = &st->ctx[st->nr_ctx++];
+	memset(c, 0, sizeof(*c));
+	c->bus = bus;
+	c->devfn = devfn;
+	return c;
+}
+
+/* Walk a page table once per IOMMU, however many contexts share it. */
+static struct kdump_walk *kdump_get_walk(struct kdump_iommu *st, u64 root,
+					 int levels,
+					 enum kdump_pt_format format)
+{
+	struct kdump_hw_caps hw = { st->iommu->cap, st->iommu->ecap };
+	struct kdump_walk *w, **ws;
+	unsigned int i;
+
+	for (i = 0; i < st->nr_walks; i++) {
+		w = st->walks[i];
+		if (w->root == root && w->levels == levels &&
+		    w->format == format)
+			return w;
+	}
+	if (st->nr_walks == st->max_walks) {
+		unsigned int max = max(8U, st->max_walks * 2);
+
+		ws = krealloc_array(st->walks, max, sizeof(*ws), GFP_KERNEL);
+		if (!ws)
+			return NULL;
+		st->walks = ws;
+		st->max_walks = max;
+	}
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return NULL;
+	kdump_walk_pgtable(&kdump_mm, &hw, root, levels, format,
+			   st->mode == KDUMP_MODE_COPY, w);
+	st->walks[st->nr_walks++] = w;
+
+	if (kdump_debug_mask & KDUMP_DBG_WALKS)
+		pr_info("%s: walked %s table 0x%llx (%d levels): %lu tables, %u ranges, leaves 4K/2M/1G %lu/%lu/%lu%s%s\n",
+			st->iommu->name,
+			format == KDUMP_PT_FIRST_LEVEL ? "first-level" :
+							 "second-level",
+			root, levels, w->tables, w->nr_ranges, w->leaves[0],
+			w->leaves[1], w->leaves[2], w->reason ? ", refused: " : "",
+			w->reason ? kdump_refusal_name(w->reason) : "");
+	return w;
+}
+
+static void kdump_reserve_did(struct kdump_iommu *st, u16 did)
+{
+	struct intel_iommu *iommu = st->iommu;
+
+	if (did >= cap_ndoms(iommu->cap))
+		return;
+	set_bit(did, iommu->domain_ids);
+	if (!test_and_set_bit(did, st->dids))
+		st->nr_dids++;
+}
+
+/* A table this unit allocated for the new context or PASID structures. */
+struct kdump_block {
+	struct list_head node;
+	void *virt;
+	int order;
+};
+
+static void *kdump_alloc_block(struct kdump_iommu *st, struct list_head *list,
+			       int order)
+{
+	struct kdump_block *b = kmalloc(sizeof(*b), GFP_KERNEL);
+
+	if (!b)
+		return NULL;
+	b->virt = iommu_alloc_pages_node(st->iommu->node, GFP_KERNEL, order);
+	if (!b->virt) {
+		kfree(b);
+		return NULL;
+	}
+	b->order = order;
+	list_add_tail(&b->node, list);
+	return b->virt;
+}
+
+static void kdump_free_blocks(struct list_head *list)
+{
+	struct kdump_block *b, *tmp;
+
+	list_for_each_entry_safe(b, tmp, list, node) {
+		iommu_free_pages(b->virt, b->order);
+		list_del(&b->node);
+		kfree(b);
+	}
+}
+
+static void kdump_keep_blocks(struct kdump_iommu *st, struct list_head *list)
+{
+	struct kdump_block *b;
+
+	list_for_each_entry(b, list, node)
+		st->nr_pages += 1UL << b->order;
+	list_splice_tail_init(list, &st->pages);
+}
+
+static enum kdump_refusal kdump_walk_for(struct kdump_iommu *st,
+					 struct kdump_context *c, u64 root,
+					 int levels, enum kdump_pt_format fmt,
+					 u64 *new_root)
+{
+	struct kdump_walk *w = kdump_get_walk(st, root, levels, fmt);
+
+	if (!w)
+		return KDUMP_NO_MEMORY;
+	if (w->reason) {
+		c->bad_addr = w->bad_addr;
+		return w->reason;
+	}
+	*new_root = st->mode == KDUMP_MODE_COPY ? w->new_root : root;
+	return KDUMP_OK;
+}
+
+/* Judge one legacy context entry; @ce becomes the entry to install. */
+static enum kdump_refusal kdump_adopt_legacy(struct kdump_iommu *st,
+					     struct kdump_context *c, u64 ce[2])
+{
+	struct kdump_hw_caps hw = { st->iommu->cap, st->iommu->ecap };
+	u64 root = ce[0] & VTD_PAGE_MASK, new_root;
+	int levels = CTX_AW(ce[1]) + 2;
+	enum kdump_refusal r;
+
+	c->tt = CTX_TT(ce[0]);
+	c->did = CTX_DID(ce[1]);
+	c->aw = agaw_to_width(CTX_AW(ce[1]));
+	c->old_table = c->tt == CONTEXT_TT_PASS_THROUGH ? 0 : root;
+	c->new_table = c->old_table;
+
+	r = kdump_check_legacy_context(&hw, ce);
+	if (r || c->tt == CONTEXT_TT_PASS_THROUGH)
+		return r;
+
+	r = kdump_walk_for(st, c, root, levels, KDUMP_PT_SECOND_LEVEL,
+			   &new_root);
+	if (r)
+		return r;
+	c->walk = kdump_get_walk(st, root, levels, KDUMP_PT_SECOND_LEVEL);
+	ce[0] = (ce[0] & ~VTD_PAGE_MASK) | new_root;
+	c->new_table = new_root;
+	return KDUMP_OK;
+}
+
+/*
+ * Check one present PASID entry and the page table below it; in copy mode
+ * point @pe at the duplicate.  The entry of the RID_PASID (the translation
+ * of requests without PASID) describes the context in debugfs.
+ */
+static enum kdump_refusal kdump_adopt_pasid_entry(struct kdump_iommu *st,
+						  struct kdump_context *c,
+						  u64 pe[8], bool rid_pasid)
+{
+	struct kdump_hw_caps hw = { st->iommu->cap, st->iommu->ecap };
+	enum kdump_pt_format fmt = KDUMP_PT_SECOND_LEVEL;
+	u64 root = 0, new_root;
+	enum kdump_refusal r;
+	int levels = 0;
+
+	r = kdump_check_pasid_entry(&hw, pe);
+	if (r)
+		return r;
+	kdump_reserve_did(st, PE_DID(pe));
+
+	switch (PE_PGTT(pe)) {
+	case PASID_ENTRY_PGTT_FL_ONLY:
+		fmt = KDUMP_PT_FIRST_LEVEL;
+		root = PE_FLPTR(pe);
+		levels = PE_FLPM(pe) ? 5 : 4;
+		break;
+	case PASID_ENTRY_PGTT_SL_ONLY:
+	case PASID_ENTRY_PGTT_NESTED:
+		/* Nested: the first-level pointer is a guest address. */
+		root = PE_SLPTR(pe);
+		levels = PE_AW(pe) + 2;
+		break;
+	}
+
+	if (rid_pasid) {
+		c->tt = PE_PGTT(pe);
+		c->did = PE_DID(pe);
+		c->aw = levels ? agaw_to_width(levels - 2) : 0;
+	}
+	if (!levels)
+		return KDUMP_OK;
+
+	r = kdump_walk_for(st, c, root, levels, fmt, &new_root);
+	if (r)
+		return r;
+	if (rid_pasid)
+		c->walk = kdump_get_walk(st, root, levels, fmt);
+	if (fmt == KDUMP_PT_FIRST_LEVEL)
+		pe[2] = (pe[2] & ~VTD_PAGE_MASK) | new_root;
+	else
+		pe[0] = (pe[0] & ~VTD_PAGE_MASK) | new_root;
+	return KDUMP_OK;
+}
+
+#define PDE_RSVD	GENMASK_ULL(11, 2)
+#define PASID_ENTRY_QW	8
+
+/* Check one PASID table; in copy mode fill @dup with its duplicate. */
+static enum kdump_refusal kdump_adopt_pasid_table(struct kdump_iommu *st,
+						  struct kdump_context *c,
+						  u64 table, u32 first_pasid,
+						  u32 rid_pasid, u64 *dup)
+{
+	enum kdump_refusal r = KDUMP_OK;
+	u64 *old, pe[PASID_ENTRY_QW];
+	unsigned int i;
+
+	r = kdump_check_table_addr(&kdump_mm, table, VTD_PAGE_SIZE);
+	if (r) {
+		c->bad_addr = table;
+		return r;
+	}
+	old = memremap(table, VTD_PAGE_SIZE, MEMREMAP_WB);
+	if (!old)
+		return KDUMP_NO_MEMORY;
+
+	for (i = 0; i < PASID_TBL_ENTRIES && !r; i++) {
+		memcpy(pe, old + i * PASID_ENTRY_QW, sizeof(pe));
+		if (!(pe[0] & PASID_PTE_PRESENT))
+			continue;
+		r = kdump_adopt_pasid_entry(st, c, pe,
+					    first_pasid + i == rid_pasid);
+		if (dup)
+			memcpy(dup + i * PASID_ENTRY_QW, pe, sizeof(pe));
+	}
+	memunmap(old);
+	return r;
+}
+
+/* Judge one scalable-mode context entry; @ce becomes the one to install. */
+static enum kdump_refusal kdump_adopt_scalable(struct kdump_iommu *st,
+					       struct kdump_context *c,
+					       u64 ce[2])
+{
+	struct kdump_hw_caps hw = { st->iommu->cap, st->iommu->ecap };
+	bool copy = st->mode == KDUMP_MODE_COPY;
+	u64 dir = ce[0] & VTD_PAGE_MASK, *old, *dup = NULL;
+	unsigned int i, nr_pdes = 1U << (CTX_SM_PDTS(ce[0]) + 7);
+	size_t size = nr_pdes * sizeof(u64);
+	u32 rid_pasid = CTX_SM_RID_PASID(ce[1]);
+	enum kdump_refusal r;
+	LIST_HEAD(blocks);
+
+	c->scalable = true;
+	c->old_table = dir;
+	c->new_table = dir;
+	r = kdump_check_sm_context(&hw, ce);
+	if (r)
+		return r;
+	r = kdump_check_table_addr(&kdump_mm, dir, size);
+	if (r) {
+		c->bad_addr = dir;
+		return r;
+	}
+	old = memremap(dir, size, MEMREMAP_WB);
+	if (!old)
+		return KDUMP_NO_MEMORY;
+	if (copy) {
+		dup = kdump_alloc_block(st, &blocks, get_order(size));
+		if (!dup)
+			r = KDUMP_NO_MEMORY;
+	}
+
+	for (i = 0; i < nr_pdes && !r; i++) {
+		u64 pde = READ_ONCE(old[i]), *tbl = NULL;
+
+		if (!(pde & PASID_PTE_PRESENT))
+			continue;
+		if (pde & PDE_RSVD) {
+			c->bad_addr = pde;
+			r = KDUMP_BAD_PASID_DIR;
+			break;
+		}
+		if (copy) {
+			tbl = kdump_alloc_block(st, &blocks, 0);
+			if (!tbl) {
+				r = KDUMP_NO_MEMORY;
+				break;
+			}
+			dup[i] = (pde & ~VTD_PAGE_MASK) | virt_to_phys(tbl);
+		}
+		r = kdump_adopt_pasid_table(st, c, pde & VTD_PAGE_MASK,
+					    i * PASID_TBL_ENTRIES, rid_pasid,
+					    tbl);
+	}
+	memunmap(old);
+
+	if (r) {
+		kdump_free_blocks(&blocks);
+		return r;
+	}
+	if (copy) {
+		struct kdump_block *b;
+
+		list_for_each_entry(b, &blocks, node)
+			clflush_cache_range(b->virt, PAGE_SIZE << b->order);
+		c->new_table = virt_to_phys(dup);
+		ce[0] = (ce[0] & ~VTD_PAGE_MASK) | c->new_table;
+	}
+	kdump_keep_blocks(st, &blocks);
+	return KDUMP_OK;
+}
+
+static void kdump_log_context(struct kdump_iommu *st, struct kdump_context *c)
+{
+	const char *name = st->iommu->name;
+
+	if (c->state == KDUMP_CTX_REFUSED) {
+		if (st->nr_refused <= KDUMP_REFUSALS_LOGGED)
+			pr_warn("%s: refused %02x:%02x.%d: %s (0x%llx), its DMA is blocked\n",
+				name, c->bus, PCI_SLOT(c->devfn),
+				PCI_FUNC(c->devfn), kdump_refusal_name(c->reason),
+				c->bad_addr);
+		return;
+	}
+	if (kdump_debug_mask & KDUMP_DBG_CONTEXTS)
+		pr_info("%s: adopted %02x:%02x.%d did %u tt %u aw %u table 0x%llx -> 0x%llx\n",
+			name, c->bus, PCI_SLOT(c->devfn), PCI_FUNC(c->devfn),
+			c->did, c->tt, c->aw, c->old_table, c->new_table);
+}
+
+/* Judge every entry of one old context table; install the adopted ones. */
+static int kdump_adopt_context_table(struct kdump_iommu *st, u16 bus,
+				     u64 table, int half, u64 *new_root_half)
+{
+	struct intel_iommu *iommu = st->iommu;
+	unsigned int i, nr = st->scalable ? 128 : 256;
+	unsigned int stride = st->scalable ? 4 : 2;
+	struct kdump_context *c;
+	u64 *old, *new = NULL;
+	enum kdump_refusal r;
+	LIST_HEAD(blocks);
+
+	r = kdump_check_table_addr(&kdump_mm, table, VTD_PAGE_SIZE);
+	if (r) {
+		c = kdump_new_context(st, bus, KDUMP_CTX_WHOLE_TABLE);
+		if (!c)
+			return -ENOMEM;
+		c->state = KDUMP_CTX_REFUSED;
+		c->reason = r;
+		c->bad_addr = table;
+		st->nr_refused++;
+		pr_warn("%s: refused the context table of bus %02x: %s (0x%llx), its devices are blocked\n",
+			iommu->name, bus, kdump_refusal_name(r), table);
+		return 0;
+	}
+	old = memremap(table, VTD_PAGE_SIZE, MEMREMAP_WB);
+	if (!old)
+		return -ENOMEM;
+
+	for (i = 0; i < nr; i++) {
+		u64 ce[2] = { READ_ONCE(old[i * stride]),
+			      READ_ONCE(old[i * stride + 1]) };
+		u16 devfn = half * 128 + i;
+
+		if (!(ce[0] & 1))
+			continue;
+		c = kdump_new_context(st, bus, devfn);
+		if (!c) {
+			memunmap(old);
+			return -ENOMEM;
+		}
+		if (st->scalable)
+			r = kdump_adopt_scalable(st, c, ce);
+		else
+			r = kdump_adopt_legacy(st, c, ce);
+
+		/* A valid domain-id may still tag IOTLB entries: keep it. */
+		if (!st->scalable)
+			kdump_reserve_did(st, c->did);
+		if (r) {
+			c->state = KDUMP_CTX_REFUSED;
+			c->reason = r;
+			st->nr_refused++;
+			kdump_log_context(st, c);
+			continue;
+		}
+		if (!new) {
+			new = kdump_alloc_block(st, &blocks, 0);
+			if (!new) {
+				memunmap(old);
+				return -ENOMEM;
+			}
+		}
+		new[i * stride] = ce[0];
+		new[i * stride + 1] = ce[1];
+		set_context_copied(iommu, bus, devfn);
+		c->state = KDUMP_CTX_ADOPTED;
+		st->nr_adopted++;
+		kdump_log_context(st, c);
+	}
+	memunmap(old);
+
+	if (new) {
+		__iommu_flush_cache(iommu, new, VTD_PAGE_SIZE);
+		*new_root_half = virt_to_phys(new) | 1;
+		kdump_keep_blocks(st, &blocks);
+	}
+	return 0;
+}
+
+static int kdump_adopt_tables(struct kdump_iommu *st)
+{
+	struct intel_iommu *iommu = st->iommu;
+	u64 rtaddr = dmar_readq(iommu->reg + DMAR_RTADDR_REG);
+	u64 old_root = rtaddr & VTD_PAGE_MASK;
+	struct root_entry *old_rt;
+	enum kdump_refusal r;
+	int bus, ret = 0;
+
+	r = kdump_check_table_addr(&kdump_mm, old_root, VTD_PAGE_SIZE);
+	if (r) {
+		/* Keep translation on with empty tables: all DMA blocked. */
+		pr_err("%s: refused the root table at 0x%llx: %s; every device is blocked\n",
+		       iommu->name, old_root, kdump_refusal_name(r));
+		st->outcome = "root-refused";
+		return 0;
+	}
+	old_rt = memremap(old_root, VTD_PAGE_SIZE, MEMREMAP_WB);
+	if (!old_rt)
+		return -ENOMEM;
+
+	for (bus = 0; bus < 256 && !ret; bus++) {
+		struct root_entry re = old_rt[bus];
+		u64 lo = 0, hi = 0;
+
+		if ((re.lo & ROOT_RSVD) ||
+		    (st->scalable ? (re.hi & ROOT_RSVD) : re.hi)) {
+			struct kdump_context *c;
+
+			c = kdump_new_context(st, bus, KDUMP_CTX_WHOLE_TABLE);
+			if (!c) {
+				ret = -ENOMEM;
+				break;
+			}
+			c->state = KDUMP_CTX_REFUSED;
+			c->reason = KDUMP_BAD_RESERVED_BITS;
+			c->bad_addr = re.lo;
+			st->nr_refused++;
+			pr_warn("%s: refused root entry of bus %02x: reserved bits set, its devices are blocked\n",
+				iommu->name, bus);
+			continue;
+		}
+		if (re.lo & 1)
+			ret = kdump_adopt_context_table(st, bus,
+							re.lo & VTD_PAGE_MASK,
+							0, &lo);
+		if (!ret && st->scalable && (re.hi & 1))
+			ret = kdump_adopt_context_table(st, bus,
+							re.hi & VTD_PAGE_MASK,
+							1, &hi);
+		spin_lock(&iommu->lock);
+		iommu->root_entry[bus].lo = lo;
+		iommu->root_entry[bus].hi = hi;
+		spin_unlock(&iommu->lock);
+	}
+	memunmap(old_rt);
+	__iommu_flush_cache(iommu, iommu->root_entry, VTD_PAGE_SIZE);
+	st->outcome = "adopted";
+	return ret;
+}
+
+static void kdump_account(struct kdump_iommu *st)
+{
+	unsigned int i, j;
+
+	st->bytes_held = st->nr_pages * PAGE_SIZE +
+			 st->max_ctx * sizeof(*st->ctx) +
+			 st->max_walks * sizeof(*st->walks) +
+			 BITS_TO_LONGS(cap_ndoms(st->iommu->cap)) *
+			 sizeof(long) + sizeof(*st);
+	for (i = 0; i < st->nr_walks; i++) {
+		struct kdump_walk *w = st->walks[i];
+
+		st->bytes_held += sizeof(*w) + w->copied_pages * PAGE_SIZE +
+				  w->max_ranges * sizeof(*w->ranges);
+	}
+	for (i = 0; i < st->nr_ctx; i++) {
+		struct kdump_walk *w = st->ctx[i].walk;
+
+		if (!w || st->ctx[i].state != KDUMP_CTX_ADOPTED)
+			continue;
+		st->nr_ranges += w->nr_ranges;
+		for (j = 0; j < w->nr_ranges; j++)
+			st->nr_iova_pages += (w->ranges[j].last -
+					      w->ranges[j].start + 1) >>
+					     VTD_PAGE_SHIFT;
+		if (kdump_debug_mask & KDUMP_DBG_RANGES)
+			for (j = 0; j < w->nr_ranges; j++)
+				pr_info("%s: %02x:%02x.%d iova 0x%llx-0x%llx %c%c\n",
+					st->iommu->name, st->ctx[i].bus,
+					PCI_SLOT(st->ctx[i].devfn),
+					PCI_FUNC(st->ctx[i].devfn),
+					w->ranges[j].start, w->ranges[j].last,
+					w->ranges[j].perm & KDUMP_PERM_READ ?
+					'r' : '-',
+					w->ranges[j].perm & KDUMP_PERM_WRITE ?
+					'w' : '-');
+	}
+}
+
+/**
+ * intel_iommu_kdump_adopt() - adopt an IOMMU found translating at boot
+ * @iommu: the IOMMU; its new, empty root table is allocated
+ *
+ * Called by init_dmars() in a capture kernel for every IOMMU whose
+ * translation the crashed kernel left enabled.  Fills @iommu's new root
+ * table with checked copies of the old context tables and reserves the
+ * old domain-ids; the caller then loads the new root with translation on.
+ *
+ * Context: process context during boot, before any device is attached.
+ * Return: 0 if the IOMMU was adopted (possibly with every entry refused:
+ * translation stays on and refused devices are blocked); a negative errno
+ * if the caller must reset the IOMMU instead.
+ */
+int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
+{
+	struct kdump_iommu *st = kdump_state(iommu);
+	u64 start = ktime_get_ns();
+	int ret;
+
+	if (!st) {
+		pr_err("%s: no register snapshot, resetting translation\n",
+		       iommu->name);
+		return -ENODEV;
+	}
+	st->mode = kdump_mode;
+	if (st->mode == KDUMP_MODE_RESET) {
+		st->outcome = "reset-by-request";
+		pr_info("%s: adoption off (intel_iommu_kdump=reset): resetting translation\n",
+			iommu->name);
+		return -EPERM;
+	}
+
+	st->scalable = dmar_readq(iommu->reg + DMAR_RTADDR_REG) &
+		       DMA_RTADDR_SMT;
+	/*
+	 * The root-table type can only change with translation disabled,
+	 * and disabling it opens the window this unit exists to close:
+	 * like mainline, give up and let the caller reset.
+	 */
+	if (st->scalable != !!sm_supported(iommu)) {
+		st->outcome = "reset-format-mismatch";
+		pr_err("%s: old tables are %s but this kernel uses %s mode; the table type cannot change with translation on: resetting\n",
+		       iommu->name, st->scalable ? "scalable" : "legacy",
+		       sm_supported(iommu) ? "scalable" : "legacy");
+		return -EINVAL;
+	}
+
+	ret = kdump_mem_map_init(&kdump_mm);
+	if (ret) {
+		st->outcome = "reset-no-memory-map";
+		pr_err("%s: cannot read the crashed kernel's memory map (%d): resetting\n",
+		       iommu->name, ret);
+		return ret;
+	}
+
+	st->dids = bitmap_zalloc(cap_ndoms(iommu->cap), GFP_KERNEL);
+	iommu->copied_tables = bitmap_zalloc(BIT_ULL(16), GFP_KERNEL);
+	if (!st->dids || !iommu->copied_tables) {
+		st->outcome = "reset-no-memory";
+		return -ENOMEM;
+	}
+
+	ret = kdump_adopt_tables(st);
+	st->duration_ns = ktime_get_ns() - start;
+	if (ret) {
+		st->outcome = "reset-no-memory";
+		pr_err("%s: adoption failed (%d): resetting translation\n",
+		       iommu->name, ret);
+		return ret;
+	}
+	st->adopted = true;
+	kdump_account(st);
+
+	pr_info("%s: adopted %u contexts, %u domain-ids, %u IOVA ranges (%lu pages) in %llu us, %zu KiB (%s page tables); refused %u\n",
+		iommu->name, st->nr_adopted, st->nr_dids, st->nr_ranges,
+		st->nr_iova_pages, div_u64(st->duration_ns, NSEC_PER_USEC),
+		st->bytes_held >> 10, kdump_mode_names[st->mode],
+		st->nr_refused);
+	return 0;
+}
+
+/* ---- debugfs: /sys/kernel/debug/iommu/intel/kdump/ ------------------- */
+
+/* The state of the @i-th IOMMU, if it was found by a capture kernel. */
+static struct kdump_iommu *kdump_iommu_at(unsigned int i)
+{
+	struct kdump_iommu *st = kdump_iommus[i];
+
+	return st && st->iommu ? st : NULL;
+}
+
+static void kdump_show_bdf(struct seq_file *m, const struct kdump_context *c)
+{
+	if (c->devfn == KDUMP_CTX_WHOLE_TABLE)
+		seq_printf(m, "%02x:*.*", c->bus);
+	else
+		seq_printf(m, "%02x:%02x.%d", c->bus, PCI_SLOT(c->devfn),
+			   PCI_FUNC(c->devfn));
+}
+
+static int kdump_summary_show(struct seq_file *m, void *unused)
+{
+	struct kdump_iommu *st;
+	unsigned int i;
+
+	seq_puts(m, "iommu\tstate\ttables\tpage_tables\tcontexts_adopted\tcontexts_refused\tdomain_ids\tiova_ranges\tiova_pages\ttime_us\tmemory_kib\n");
+	for (i = 0; i < DMAR_UNITS_SUPPORTED; i++) {
+		st = kdump_iommu_at(i);
+		if (!st)
+			continue;
+		seq_printf(m, "%s\t%s\t%s\t%s\t%u\t%u\t%u\t%u\t%lu\t%llu\t%zu\n",
+			   st->iommu->name, st->outcome,
+			   st->scalable ? "scalable" : "legacy",
+			   kdump_mode_names[st->mode], st->nr_adopted,
+			   st->nr_refused, st->nr_dids, st->nr_ranges,
+			   st->nr_iova_pages,
+			   div_u64(st->duration_ns, NSEC_PER_USEC),
+			   DIV_ROUND_UP(st->bytes_held, 1024));
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kdump_summary);
+
+static const char * const kdump_gsts_bits[] = {
+	[31] = "TES", [30] = "RTPS", [29] = "FLS", [28] = "AFLS",
+	[27] = "WBFS", [26] = "QIES", [25] = "IRES", [24] = "IRTPS",
+	[23] = "CFIS",
+};
+
+static const char * const kdump_fsts_bits[] = {
+	[0] = "PFO", [1] = "PPF", [4] = "IQE", [5] = "ICE", [6] = "ITE",
+	[7] = "PRO",
+};
+
+static void kdump_show_bits(struct seq_file *m, u64 val,
+			    const char * const *names, unsigned int nr)
+{
+	bool any = false;
+	unsigned int b;
+
+	for (b = 0; b < nr; b++) {
+		if (!names[b] || !(val & BIT_ULL(b)))
+			continue;
+		seq_printf(m, "%s%s", any ? "," : "", names[b]);
+		any = true;
+	}
+	if (!any)
+		seq_putc(m, '-');
+}
+
+static int kdump_registers_show(struct seq_file *m, void *unused)
+{
+	struct kdump_iommu *st;
+	unsigned int i, r;
+
+	seq_puts(m, "iommu\tregister\toffset\tvalue\tdecoded\n");
+	for (i = 0; i < DMAR_UNITS_SUPPORTED; i++) {
+		st = kdump_iommu_at(i);
+		if (!st)
+			continue;
+		const char *name = st->iommu->name;
+
+		for (r = 0; r < ARRAY_SIZE(kdump_regs); r++) {
+			u64 v = st->regs[r];
+
+			seq_printf(m, "%s\t%s\t0x%02x\t0x%016llx\t", name,
+				   kdump_regs[r].name, kdump_regs[r].offset, v);
+			if (r == KDUMP_REG_GSTS)
+				kdump_show_bits(m, v, kdump_gsts_bits,
+						ARRAY_SIZE(kdump_gsts_bits));
+			else if (r == KDUMP_REG_FSTS)
+				kdump_show_bits(m, v, kdump_fsts_bits,
+						ARRAY_SIZE(kdump_fsts_bits));
+			else if (r == KDUMP_REG_RTADDR)
+				seq_printf(m, "root=0x%llx,%s",
+					   v & VTD_PAGE_MASK,
+					   v & DMA_RTADDR_SMT ? "scalable" :
+								"legacy");
+			else
+				seq_putc(m, '-');
+			seq_putc(m, '\n');
+		}
+		for (r = 0; r < st->nr_frr; r++) {
+			u64 hi = st->frr[r][1], lo = st->frr[r][0];
+
+			seq_printf(m, "%s\tFRR%u\t0x%03x\t0x%016llx%016llx\t",
+				   name, r,
+				   (unsigned int)cap_fault_reg_offset(st->iommu->cap) +
+				   r * 16,
+				   hi, lo);
+			if (hi & BIT_ULL(63))
+				seq_printf(m, "fault,reason=%llu,source=%02llx:%02llx.%llu,addr=0x%llx\n",
+					   (hi >> 32) & 0xff, (hi >> 8) & 0xff,
+					   (hi >> 3) & 0x1f, hi & 7,
+					   lo & VTD_PAGE_MASK);
+			else
+				seq_puts(m, "-\n");
+		}
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kdump_registers);
+
+static const char *kdump_tt_name(const struct kdump_context *c)
+{
+	static const char * const legacy[] = {
+		"multi-level", "dev-iotlb", "pass-through", "reserved",
+	};
+	static const char * const pgtt[] = {
+		"sm-none", "sm-first-level", "sm-second-level", "sm-nested",
+		"sm-pass-through", "sm-reserved", "sm-reserved", "sm-reserved",
+	};
+
+	if (c->devfn == KDUMP_CTX_WHOLE_TABLE)
+		return "-";
+	return c->scalable ? pgtt[c->tt & 7] : legacy[c->tt & 3];
+}
+
+static int kdump_contexts_show(struct seq_file *m, void *unused)
+{
+	struct kdump_iommu *st;
+	unsigned int i, n;
+
+	seq_puts(m, "iommu\tbdf\tstate\tdid\ttt\taw\told_table\tnew_table\thandover\treason\n");
+	for (i = 0; i < DMAR_UNITS_SUPPORTED; i++) {
+		st = kdump_iommu_at(i);
+		if (!st)
+			continue;
+		for (n = 0; n < st->nr_ctx; n++) {
+			const struct kdump_context *c = &st->ctx[n];
+			bool ok = c->state == KDUMP_CTX_ADOPTED;
+
+			seq_printf(m, "%s\t", st->iommu->name);
+			kdump_show_bdf(m, c);
+			seq_printf(m, "\t%s\t%u\t%s\t%u\t0x%llx\t",
+				   ok ? "adopted" : "refused", c->did,
+				   kdump_tt_name(c), c->aw, c->old_table);
+			if (ok)
+				seq_printf(m, "0x%llx\tadopted\t-\n",
+					   c->new_table);
+			else
+				seq_printf(m, "-\tblocked\t%s\n",
+					   kdump_refusal_name(c->reason));
+		}
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kdump_contexts);
+
+static int kdump_domain_ids_show(struct seq_file *m, void *unused)
+{
+	struct kdump_iommu *st;
+	unsigned int i;
+
+	seq_puts(m, "iommu\tdomain_ids\n");
+	for (i = 0; i < DMAR_UNITS_SUPPORTED; i++) {
+		st = kdump_iommu_at(i);
+		if (!st)
+			continue;
+		unsigned int rs, re;
+		bool any = false;
+
+		seq_printf(m, "%s\t", st->iommu->name);
+		if (st->dids) {
+			for_each_set_bitrange(rs, re, st->dids,
+					      cap_ndoms(st->iommu->cap)) {
+				seq_printf(m, any ? ",%u" : "%u", rs);
+				if (re - 1 > rs)
+					seq_printf(m, "-%u", re - 1);
+				else if (re - 1 == rs + 1)
+					seq_printf(m, ",%u", re - 1);
+				any = true;
+			}
+		}
+		seq_puts(m, any ? "\n" : "-\n");
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kdump_domain_ids);
+
+static int kdump_iova_ranges_show(struct seq_file *m, void *unused)
+{
+	struct kdump_iommu *st;
+	unsigned int i, n, r;
+
+	seq_puts(m, "iommu\tbdf\tstart\tend\tpages\tperm\n");
+	for (i = 0; i < DMAR_UNITS_SUPPORTED; i++) {
+		st = kdump_iommu_at(i);
+		if (!st)
+			continue;
+		for (n = 0; n < st->nr_ctx; n++) {
+			const struct kdump_context *c = &st->ctx[n];
+
+			if (c->state != KDUMP_CTX_ADOPTED || !c->walk)
+				continue;
+			for (r = 0; r < c->walk->nr_ranges; r++) {
+				const struct kdump_iova_range *x;
+
+				x = &c->walk->ranges[r];
+				seq_printf(m, "%s\t", st->iommu->name);
+				kdump_show_bdf(m, c);
+				seq_printf(m, "\t0x%llx\t0x%llx\t%llu\t%c%c\n",
+					   x->start, x->last,
+					   (x->last - x->start + 1) >>
+					   VTD_PAGE_SHIFT,
+					   x->perm & KDUMP_PERM_READ ? 'r' : '-',
+					   x->perm & KDUMP_PERM_WRITE ? 'w' : '-');
+			}
+		}
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kdump_iova_ranges);
+
+/**
+ * intel_iommu_kdump_debugfs_init() - create the kdump/ debugfs directory
+ * @parent: /sys/kernel/debug/iommu/intel
+ *
+ * Only in capture kernels: elsewhere there is nothing to show.
+ */
+void intel_iommu_kdump_debugfs_init(struct dentry *parent)
+{
+	struct dentry *dir;
+
+	if (!is_kdump_kernel())
+		return;
+	dir = debugfs_create_dir("kdump", parent);
+	debugfs_create_file("summary", 0400, dir, NULL, &kdump_summary_fops);
+	debugfs_create_file("registers", 0400, dir, NULL,
+			    &kdump_registers_fops);
+	debugfs_create_file("contexts", 0400, dir, NULL, &kdump_contexts_fops);
+	debugfs_create_file("domain_ids", 0400, dir, NULL,
+			    &kdump_domain_ids_fops);
+	debugfs_create_file("iova_ranges", 0400, dir, NULL,
+			    &kdump_iova_ranges_fops);
+	debugfs_create_x32("debug_mask", 0600, dir, &kdump_debug_mask);
+}

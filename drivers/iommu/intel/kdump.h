@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Adoption of an active VT-d IOMMU by a kdump capture kernel.
+ *
+ * The hooks below are what iommu.c, dmar.c and debugfs.c call; with
+ * CONFIG_INTEL_IOMMU_KDUMP_ADOPT off they become stubs and the capture
+ * kernel resets the IOMMU instead (translation off, fresh tables).
+ */
+#ifndef _INTEL_IOMMU_KDUMP_H
+#define _INTEL_IOMMU_KDUMP_H
+
+#include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct dentry;
+struct intel_iommu;
+
+#ifdef CONFIG_INTEL_IOMMU_KDUMP_ADOPT
+void intel_iommu_kdump_snapshot(struct intel_iommu *iommu);
+int intel_iommu_kdump_adopt(struct intel_iommu *iommu);
+void intel_iommu_kdump_debugfs_init(struct dentry *parent);
+#else
+static inline void intel_iommu_kdump_snapshot(struct intel_iommu *iommu)
+{
+}
+
+static inline int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void intel_iommu_kdump_debugfs_init(struct dentry *parent)
+{
+}
+#endif /* CONFIG_INTEL_IOMMU_KDUMP_ADOPT */
+
+/*
+ * The unit's own types.  The checks and the page-table walk that use
+ * them are visible to the KUnit suite, which drives them on synthetic
+ * tables built in memory; nothing else calls them.
+ */
+
+/* A physical address range, @last inclusive. */
+struct kdump_phys_range {
+	u64 start;
+	u64 last;
+};
+
+/* Where adopted tables and leaves may point: into @old, never into @own. */
+struct kdump_mem_map {
+	struct kdump_phys_range *old;
+	unsigned int nr_old;
+	struct kdump_phys_range *own;
+	unsigned int nr_own;
+};
+
+/* The capability bits that decide what an entry may ask for. */
+struct kdump_hw_caps {
+	u64 cap;
+	u64 ecap;
+};
+
+enum kdump_pt_format {
+	KDUMP_PT_SECOND_LEVEL,
+	KDUMP_PT_FIRST_LEVEL,
+};
+
+enum kdump_refusal {
+	KDUMP_OK,
+	KDUMP_BAD_RESERVED_BITS,
+	KDUMP_BAD_TRANSLATION_TYPE,
+	KDUMP_BAD_ADDRESS_WIDTH,
+	KDUMP_BAD_DOMAIN_ID,
+	KDUMP_TABLE_OUTSIDE_OLD_RAM,
+	KDUMP_TABLE_IN_CAPTURE_RAM,
+	KDUMP_LEAF_OUTSIDE_OLD_RAM,
+	KDUMP_LEAF_IN_CAPTURE_RAM,
+	KDUMP_BAD_SUPERPAGE,
+	KDUMP_TABLE_LOOP,
+	KDUMP_WALK_TOO_LARGE,
+	KDUMP_BAD_PASID_DIR,
+	KDUMP_BAD_PASID_ENTRY,
+	KDUMP_NO_MEMORY,
+	KDUMP_NR_REFUSALS
+};
+
+/* IOVA permissions of a range. */
+#define KDUMP_PERM_READ		BIT(0)
+#define KDUMP_PERM_WRITE	BIT(1)
+
+/* A run of mapped IOVA, @last inclusive, all leaves with @perm. */
+struct kdump_iova_range {
+	u64 start;
+	u64 last;
+	u8 perm;
+};
+
+/* The result of walking one old page table. */
+struct kdump_walk {
+	u64 root;
+	u8 levels;
+	u8 format;
+	u8 reason;		/* enum kdump_refusal */
+	u64 bad_addr;		/* what made the walk refuse, if it did */
+	u64 new_root;		/* copy mode: the duplicate's root */
+	struct kdump_iova_range *ranges;
+	unsigned int nr_ranges;
+	unsigned int max_ranges;
+	unsigned long leaves[3];	/* 4KiB, 2MiB, 1GiB */
+	unsigned long tables;
+	unsigned long copied_pages;
+	struct list_head pages;		/* copy mode: the duplicate tables */
+};
+
+#define KDUMP_WALK_MAX_TABLES	BIT(16)
+
+#if IS_ENABLED(CONFIG_KUNIT)
+const char *kdump_refusal_name(enum kdump_refusal reason);
+void kdump_mem_map_normalize(struct kdump_phys_range *r, unsigned int *nr);
+enum kdump_refusal kdump_check_table_addr(const struct kdump_mem_map *mm,
+					  u64 addr, u64 size);
+enum kdump_refusal kdump_check_legacy_context(const struct kdump_hw_caps *hw,
+					      const u64 ce[2]);
+enum kdump_refusal kdump_check_sm_context(const struct kdump_hw_caps *hw,
+					  const u64 ce[2]);
+enum kdump_refusal kdump_check_pasid_entry(const struct kdump_hw_caps *hw,
+					   const u64 pe[8]);
+int kdump_walk_pgtable(const struct kdump_mem_map *mm,
+		       const struct kdump_hw_caps *hw, u64 root, int levels,
+		       enum kdump_pt_format format, bool copy,
+		       struct kdump_walk *w);
+void kdump_walk_free(struct kdump_walk *w);
+#endif /* CONFIG_KUNIT */
+
+#endif /* _INTEL_IOMMU_KDUMP_H */

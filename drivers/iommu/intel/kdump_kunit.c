@@ -1,0 +1,548 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for kdump.c: the entry checks and the page-table walk of a
+ * capture kernel adopting the crashed kernel's VT-d tables.
+ *
+ * Each case builds synthetic tables in real pages (the walk maps them with
+ * memremap() exactly as it maps the crashed kernel's memory) and declares
+ * which physical ranges count as the crashed kernel's RAM and which as the
+ * capture kernel's own.  Leaves are only range-checked, never mapped, so
+ * they may point at a made-up "old RAM" region that does not exist here.
+ */
+#include <kunit/test.h>
+#include <linux/prandom.h>
+#include <linux/slab.h>
+
+#include "iommu.h"
+#include "pasid.h"
+#include "kdump.h"
+
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+
+/* Where leaves point: a made-up old-RAM region, 1 GiB aligned. */
+#define OLD_DATA_BASE	0x0000300000000000ULL
+#define OLD_DATA_SIZE	(4ULL << 30)
+/* A made-up region of the capture kernel's own RAM. */
+#define OWN_BASE	0x0000400000000000ULL
+#define OWN_SIZE	(256ULL << 20)
+
+#define SL_RW		(BIT_ULL(0) | BIT_ULL(1))
+#define MAX_TABLES	64
+
+/* QEMU's VT-d: SAGAW 39/48-bit, 2M and 1G superpages, 256 domain-ids. */
+static const struct kdump_hw_caps test_hw = {
+	.cap = (0x6ULL << 8) | (0x3ULL << 34) | (1ULL << 56) | 2,
+	.ecap = BIT_ULL(6) | BIT_ULL(43) | BIT_ULL(46) | BIT_ULL(47) |
+		BIT_ULL(26),
+};
+
+struct test_tables {
+	u64 *page[MAX_TABLES];
+	unsigned int nr;
+	struct kdump_phys_range old[MAX_TABLES + 1];
+	struct kdump_phys_range own[1];
+	struct kdump_mem_map mm;
+};
+
+static void test_tables_exit(void *data)
+{
+	struct test_tables *t = data;
+	unsigned int i;
+
+	for (i = 0; i < t->nr; i++)
+		free_page((unsigned long)t->page[i]);
+}
+
+static struct test_tables *test_tables_init(struct kunit *test)
+{
+	struct test_tables *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	kunit_add_action_or_reset(test, test_tables_exit, t);
+	t->old[0].start = OLD_DATA_BASE;
+	t->old[0].last = OLD_DATA_BASE + OLD_DATA_SIZE - 1;
+	t->own[0].start = OWN_BASE;
+	t->own[0].last = OWN_BASE + OWN_SIZE - 1;
+	t->mm.old = t->old;
+	t->mm.nr_old = 1;
+	t->mm.own = t->own;
+	t->mm.nr_own = 1;
+	return t;
+}
+
+/* A new, zeroed table page that counts as the crashed kernel's RAM. */
+static u64 *test_table(struct kunit *test, struct test_tables *t, u64 *phys)
+{
+	u64 *p;
+
+	KUNIT_ASSERT_LT(test, t->nr, MAX_TABLES);
+	p = (u64 *)get_zeroed_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	t->page[t->nr++] = p;
+	*phys = virt_to_phys(p);
+	t->old[t->mm.nr_old].start = *phys;
+	t->old[t->mm.nr_old].last = *phys + PAGE_SIZE - 1;
+	t->mm.nr_old++;
+	return p;
+}
+
+static void test_walk_exit(void *data)
+{
+	kdump_walk_free(data);
+}
+
+static struct kdump_walk *test_walk(struct kunit *test,
+				    struct test_tables *t, u64 root,
+				    int levels, enum kdump_pt_format fmt,
+				    bool copy, int expect)
+{
+	struct kdump_walk *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	ret = kdump_walk_pgtable(&t->mm, &test_hw, root, levels, fmt, copy, w);
+	kunit_add_action_or_reset(test, test_walk_exit, w);
+	KUNIT_EXPECT_EQ(test, ret, expect);
+	return w;
+}
+
+/*
+ * A 4-level second-level table: IOVA 0x1000-0x3fff read/write (three 4K
+ * leaves, not physically contiguous), 0x10000 read-only, and a 2M leaf at
+ * IOVA 0x3fe00000.  Pages: [0] level 4, [1] level 3, [2] level 2, [3] level 1.
+ */
+static u64 build_sample(struct kunit *test, struct test_tables *t)
+{
+	u64 l4p, l3p, l2p, l1p, *l4, *l3, *l2, *l1;
+
+	l4 = test_table(test, t, &l4p);
+	l3 = test_table(test, t, &l3p);
+	l2 = test_table(test, t, &l2p);
+	l1 = test_table(test, t, &l1p);
+	l4[0] = l3p | SL_RW;
+	l3[0] = l2p | SL_RW;
+	l2[0] = l1p | SL_RW;
+	l2[0x1ff] = (OLD_DATA_BASE + 0x200000) | SL_RW | BIT_ULL(7);
+	l1[1] = (OLD_DATA_BASE + 0x1000) | SL_RW;
+	l1[2] = (OLD_DATA_BASE + 0x2000) | SL_RW;
+	l1[3] = (OLD_DATA_BASE + 0x9000) | SL_RW;
+	l1[16] = (OLD_DATA_BASE + 0x10000) | BIT_ULL(0);
+	return l4p;
+}
+
+static void kdump_test_normalize(struct kunit *test)
+{
+	struct kdump_phys_range r[] = {
+		{ 0x5000, 0x5fff }, { 0x1000, 0x1fff }, { 0x2000, 0x2fff },
+		{ 0x1800, 0x27ff }, { 0x9000, 0x9fff },
+	};
+	unsigned int nr = ARRAY_SIZE(r);
+
+	kdump_mem_map_normalize(r, &nr);
+	KUNIT_ASSERT_EQ(test, nr, 3);
+	KUNIT_EXPECT_EQ(test, r[0].start, 0x1000);
+	KUNIT_EXPECT_EQ(test, r[0].last, 0x2fff);
+	KUNIT_EXPECT_EQ(test, r[1].start, 0x5000);
+	KUNIT_EXPECT_EQ(test, r[2].last, 0x9fff);
+}
+
+static void kdump_test_table_addr(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+
+	KUNIT_EXPECT_EQ(test, kdump_check_table_addr(&t->mm, OLD_DATA_BASE,
+						     PAGE_SIZE), KDUMP_OK);
+	KUNIT_EXPECT_EQ(test, kdump_check_table_addr(&t->mm, OWN_BASE,
+						     PAGE_SIZE),
+			KDUMP_TABLE_IN_CAPTURE_RAM);
+	KUNIT_EXPECT_EQ(test, kdump_check_table_addr(&t->mm, 0x1000,
+						     PAGE_SIZE),
+			KDUMP_TABLE_OUTSIDE_OLD_RAM);
+	/* Straddling the end of old RAM. */
+	KUNIT_EXPECT_EQ(test,
+			kdump_check_table_addr(&t->mm, OLD_DATA_BASE +
+					       OLD_DATA_SIZE - 0x800,
+					       PAGE_SIZE),
+			KDUMP_TABLE_OUTSIDE_OLD_RAM);
+	/* Wrapping around the top of the address space. */
+	KUNIT_EXPECT_NE(test, kdump_check_table_addr(&t->mm, U64_MAX - 0x7ff,
+						     PAGE_SIZE), KDUMP_OK);
+}
+
+static void kdump_test_legacy_context(struct kunit *test)
+{
+	/* Present, multi-level, 48-bit (AW 2), DID 5. */
+	const u64 good[2] = { OLD_DATA_BASE | 1, 2 | (5 << 8) };
+	u64 ce[2];
+
+	KUNIT_EXPECT_EQ(test, kdump_check_legacy_context(&test_hw, good),
+			KDUMP_OK);
+
+	memcpy(ce, good, sizeof(ce));
+	ce[0] |= BIT_ULL(6);
+	KUNIT_EXPECT_EQ(test, kdump_check_legacy_context(&test_hw, ce),
+			KDUMP_BAD_RESERVED_BITS);
+
+	memcpy(ce, good, sizeof(ce));
+	ce[1] |= BIT_ULL(40);
+	KUNIT_EXPECT_EQ(test, kdump_check_legacy_context(&test_hw, ce),
+			KDUMP_BAD_RESERVED_BITS);
+
+	memcpy(ce, good, sizeof(ce));
+	ce[0] |= 3 << 2;
+	KUNIT_EXPECT_EQ(test, kdump_check_legacy_context(&test_hw, ce),
+			KDUMP_BAD_TRANSLATION_TYPE);
+
+	/* Device-TLB translation on an IOMMU without it. */
+	memcpy(ce, good, sizeof(ce));
+	ce[0] |= 1 << 2;
+	KUNIT_EXPECT_EQ(test, kdump_check_legacy_context(&test_hw, ce),
+			KDUMP_BAD_TRANSLATION_TYPE);
+
+	/* 57-bit width is not in SAGAW. */
+	memcpy(ce, good, sizeof(ce));
+	ce[1] = 3 | (5 << 8);
+	KUNIT_EXPECT_EQ(test, kdump_check_legacy_context(&test_hw, ce),
+			KDUMP_BAD_ADDRESS_WIDTH);
+
+	memcpy(ce, good, sizeof(ce));
+	ce[1] = 2 | (0xffffULL << 8);
+	KUNIT_EXPECT_EQ(test, kdump_check_legacy_context(&test_hw, ce),
+			KDUMP_BAD_DOMAIN_ID);
+
+	/* Pass-through needs ECAP.PT, which test_hw has. */
+	memcpy(ce, good, sizeof(ce));
+	ce[0] |= 2 << 2;
+	KUNIT_EXPECT_EQ(test, kdump_check_legacy_context(&test_hw, ce),
+			KDUMP_OK);
+}
+
+static void kdump_test_sm_entries(struct kunit *test)
+{
+	u64 ce[2] = { OLD_DATA_BASE | (2 << 9) | 1, 0 };
+	u64 pe[8] = { 0 };
+
+	KUNIT_EXPECT_EQ(test, kdump_check_sm_context(&test_hw, ce), KDUMP_OK);
+	ce[1] |= BIT_ULL(30);
+	KUNIT_EXPECT_EQ(test, kdump_check_sm_context(&test_hw, ce),
+			KDUMP_BAD_RESERVED_BITS);
+
+	/* First-level, 4-level paging, DID 7. */
+	pe[0] = 1 | (PASID_ENTRY_PGTT_FL_ONLY << 6);
+	pe[1] = 7;
+	pe[2] = OLD_DATA_BASE;
+	KUNIT_EXPECT_EQ(test, kdump_check_pasid_entry(&test_hw, pe), KDUMP_OK);
+	/* 5-level first-level paging is not offered by test_hw. */
+	pe[2] |= 1 << 2;
+	KUNIT_EXPECT_EQ(test, kdump_check_pasid_entry(&test_hw, pe),
+			KDUMP_BAD_ADDRESS_WIDTH);
+	pe[2] = OLD_DATA_BASE;
+	pe[0] = 1 | (6 << 6);
+	KUNIT_EXPECT_EQ(test, kdump_check_pasid_entry(&test_hw, pe),
+			KDUMP_BAD_TRANSLATION_TYPE);
+	/* Second-level with a 48-bit width and an out-of-range DID. */
+	pe[0] = 1 | (PASID_ENTRY_PGTT_SL_ONLY << 6) | (2 << 2);
+	KUNIT_EXPECT_EQ(test, kdump_check_pasid_entry(&test_hw, pe), KDUMP_OK);
+	pe[1] = 0x1000;
+	KUNIT_EXPECT_EQ(test, kdump_check_pasid_entry(&test_hw, pe),
+			KDUMP_BAD_DOMAIN_ID);
+}
+
+static void kdump_test_walk_ranges(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t);
+	struct kdump_walk *w;
+
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, 0);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_OK);
+	KUNIT_EXPECT_EQ(test, w->tables, 4);
+	KUNIT_EXPECT_EQ(test, w->leaves[0], 4);
+	KUNIT_EXPECT_EQ(test, w->leaves[1], 1);
+	KUNIT_ASSERT_EQ(test, w->nr_ranges, 3);
+	/* Contiguous IOVA coalesces even where physical pages do not. */
+	KUNIT_EXPECT_EQ(test, w->ranges[0].start, 0x1000);
+	KUNIT_EXPECT_EQ(test, w->ranges[0].last, 0x3fff);
+	KUNIT_EXPECT_EQ(test, w->ranges[0].perm,
+			KDUMP_PERM_READ | KDUMP_PERM_WRITE);
+	KUNIT_EXPECT_EQ(test, w->ranges[1].start, 0x10000);
+	KUNIT_EXPECT_EQ(test, w->ranges[1].last, 0x10fff);
+	KUNIT_EXPECT_EQ(test, w->ranges[1].perm, KDUMP_PERM_READ);
+	KUNIT_EXPECT_EQ(test, w->ranges[2].start, 0x1ffULL << 21);
+	KUNIT_EXPECT_EQ(test, w->ranges[2].last, (0x200ULL << 21) - 1);
+}
+
+static void kdump_test_walk_loop(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 l4p, l3p, *l4, *l3;
+	struct kdump_walk *w;
+
+	l4 = test_table(test, t, &l4p);
+	l3 = test_table(test, t, &l3p);
+	l4[0] = l3p | SL_RW;
+	l3[5] = l4p | SL_RW;	/* back up to the root */
+	w = test_walk(test, t, l4p, 4, KDUMP_PT_SECOND_LEVEL, false, -EINVAL);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_TABLE_LOOP);
+	KUNIT_EXPECT_EQ(test, w->bad_addr, l4p);
+
+	/* A table that points at itself. */
+	l4[0] = l4p | SL_RW;
+	w = test_walk(test, t, l4p, 4, KDUMP_PT_SECOND_LEVEL, false, -EINVAL);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_TABLE_LOOP);
+}
+
+static void kdump_test_walk_bad_addresses(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t);
+	u64 *l4 = t->page[0], *l1 = t->page[3], saved;
+	struct kdump_walk *w;
+
+	saved = l4[0];
+	l4[0] = 0x1000 | SL_RW;
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, -EINVAL);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_TABLE_OUTSIDE_OLD_RAM);
+	l4[0] = OWN_BASE | SL_RW;
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, -EINVAL);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_TABLE_IN_CAPTURE_RAM);
+	l4[0] = saved;
+
+	/* The case that kills a trusting capture kernel. */
+	l1[2] = (OWN_BASE + 0x5000) | SL_RW;
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, -EINVAL);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_LEAF_IN_CAPTURE_RAM);
+	KUNIT_EXPECT_EQ(test, w->bad_addr, OWN_BASE + 0x5000);
+	l1[2] = 0x7000 | SL_RW;
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, -EINVAL);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_LEAF_OUTSIDE_OLD_RAM);
+}
+
+static void kdump_test_walk_superpages(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t);
+	u64 *l4 = t->page[0], *l2 = t->page[2];
+	struct kdump_walk *w;
+
+	/* A superpage bit at level 4 is malformed. */
+	l4[1] = OLD_DATA_BASE | SL_RW | BIT_ULL(7);
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, -EINVAL);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_BAD_SUPERPAGE);
+	l4[1] = 0;
+
+	/* A 2M leaf whose address is not 2M aligned. */
+	l2[0x1ff] = (OLD_DATA_BASE + 0x201000) | SL_RW | BIT_ULL(7);
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, -EINVAL);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_BAD_SUPERPAGE);
+}
+
+static void kdump_test_walk_levels(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t);
+	struct kdump_walk *w;
+
+	w = test_walk(test, t, root, 2, KDUMP_PT_SECOND_LEVEL, false, -EINVAL);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_BAD_ADDRESS_WIDTH);
+	/* Read as 3-level, the same pages map other IOVAs but stay valid. */
+	w = test_walk(test, t, root, 3, KDUMP_PT_SECOND_LEVEL, false, 0);
+	KUNIT_EXPECT_GT(test, w->nr_ranges, 0);
+}
+
+static void kdump_test_walk_copy(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t);
+	struct kdump_walk *w, *again;
+	struct page *p;
+	unsigned int i;
+
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, true, 0);
+	KUNIT_ASSERT_EQ(test, w->reason, KDUMP_OK);
+	KUNIT_EXPECT_EQ(test, w->copied_pages, 4);
+	KUNIT_EXPECT_NE(test, w->new_root, root);
+
+	/* The duplicate translates exactly like the original. */
+	list_for_each_entry(p, &w->pages, lru) {
+		u64 phys = page_to_phys(p);
+
+		t->old[t->mm.nr_old].start = phys;
+		t->old[t->mm.nr_old++].last = phys + PAGE_SIZE - 1;
+	}
+	again = test_walk(test, t, w->new_root, 4, KDUMP_PT_SECOND_LEVEL,
+			  false, 0);
+	KUNIT_ASSERT_EQ(test, again->nr_ranges, w->nr_ranges);
+	for (i = 0; i < w->nr_ranges; i++) {
+		KUNIT_EXPECT_EQ(test, again->ranges[i].start,
+				w->ranges[i].start);
+		KUNIT_EXPECT_EQ(test, again->ranges[i].last,
+				w->ranges[i].last);
+		KUNIT_EXPECT_EQ(test, again->ranges[i].perm,
+				w->ranges[i].perm);
+	}
+}
+
+static void kdump_test_walk_first_level(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 l4p, l3p, l2p, l1p, *l4, *l3, *l2, *l1;
+	struct kdump_walk *w;
+
+	l4 = test_table(test, t, &l4p);
+	l3 = test_table(test, t, &l3p);
+	l2 = test_table(test, t, &l2p);
+	l1 = test_table(test, t, &l1p);
+	/* x86 format: P=1, RW=2, US=4, A=0x20, D=0x40, PS=0x80. */
+	l4[0] = l3p | 0x67;
+	l3[0] = l2p | 0x67;
+	l2[0] = l1p | 0x67;
+	l1[1] = (OLD_DATA_BASE + 0x1000) | 0x67;
+	l1[2] = (OLD_DATA_BASE + 0x2000) | 0x25;	/* read-only */
+	/* 1G leaf, PAT bit 12 set: still aligned. */
+	l3[1] = (OLD_DATA_BASE + (1ULL << 30)) | 0x1000 | 0xe7;
+
+	w = test_walk(test, t, l4p, 4, KDUMP_PT_FIRST_LEVEL, false, 0);
+	KUNIT_ASSERT_EQ(test, w->nr_ranges, 3);
+	KUNIT_EXPECT_EQ(test, w->ranges[0].perm,
+			KDUMP_PERM_READ | KDUMP_PERM_WRITE);
+	KUNIT_EXPECT_EQ(test, w->ranges[1].perm, KDUMP_PERM_READ);
+	KUNIT_EXPECT_EQ(test, w->ranges[2].start, 1ULL << 30);
+	KUNIT_EXPECT_EQ(test, w->leaves[2], 1);
+
+	/* Read as second-level, RW-less entries are not present. */
+	w = test_walk(test, t, l4p, 4, KDUMP_PT_SECOND_LEVEL, false, 0);
+	KUNIT_EXPECT_EQ(test, w->leaves[0], 2);
+}
+
+/*
+ * An independent, obviously-correct check of a walk that was accepted:
+ * every present table and leaf below @table lies in old RAM and outside
+ * the capture kernel's.  Only called on trees already proven loop-free.
+ */
+static bool reference_tree_ok(struct test_tables *t, u64 table, int level,
+			      enum kdump_pt_format fmt, int depth)
+{
+	u64 *v = phys_to_virt(table);
+	unsigned int i;
+
+	if (depth > 5)
+		return false;
+	for (i = 0; i < 512; i++) {
+		u64 e = v[i], addr = e & GENMASK_ULL(51, 12);
+		u64 size = 1ULL << (12 + 9 * (level - 1));
+		bool present = fmt == KDUMP_PT_FIRST_LEVEL ? e & 1 : e & 3;
+		bool leaf = level == 1 || (e & BIT_ULL(7));
+
+		if (!present)
+			continue;
+		if (leaf) {
+			if (fmt == KDUMP_PT_FIRST_LEVEL && level > 1)
+				addr &= ~BIT_ULL(12);
+			if (kdump_check_table_addr(&t->mm, addr, size))
+				return false;
+			continue;
+		}
+		if (kdump_check_table_addr(&t->mm, addr, PAGE_SIZE) ||
+		    !reference_tree_ok(t, addr, level - 1, fmt, depth + 1))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * 1,000 seeded mutations of a valid 4K-only tree whose "old RAM" is nothing
+ * but its own pages (so whatever the walk accepts is a real page): no crash,
+ * and nothing adopted that the reference check rejects.
+ */
+static void kdump_test_walk_mutations(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	unsigned int i, accepted = 0, refused = 0;
+	u64 phys[5], *pg[5];
+	struct rnd_state rnd;
+
+	for (i = 0; i < 5; i++)
+		pg[i] = test_table(test, t, &phys[i]);
+	/* Drop the made-up data region: old RAM is the five pages. */
+	t->old[0] = t->old[t->mm.nr_old - 1];
+	t->mm.nr_old--;
+	pg[0][0] = phys[1] | SL_RW;
+	pg[1][0] = phys[2] | SL_RW;
+	pg[2][0] = phys[3] | SL_RW;
+	pg[3][1] = phys[4] | SL_RW;
+	pg[3][2] = phys[4] | BIT_ULL(0);
+	pg[3][7] = phys[0] | SL_RW;
+
+	prandom_seed_state(&rnd, 0x6b64756d70ULL);
+	for (i = 0; i < 1000; i++) {
+		static const unsigned int slots[] = { 0, 1, 2, 7 };
+		u64 *slot = &pg[prandom_u32_state(&rnd) % 5]
+			       [slots[prandom_u32_state(&rnd) % 4]];
+		struct kdump_walk w = { };
+		u64 saved = *slot;
+		int ret;
+
+		switch (prandom_u32_state(&rnd) % 4) {
+		case 0:
+			*slot ^= BIT_ULL(prandom_u32_state(&rnd) % 64);
+			break;
+		case 1:
+			*slot = (u64)prandom_u32_state(&rnd) << 32 |
+				prandom_u32_state(&rnd);
+			break;
+		case 2:		/* another table page: maybe a cycle */
+			*slot = phys[prandom_u32_state(&rnd) % 5] | SL_RW;
+			break;
+		case 3:
+			*slot = (OWN_BASE + (prandom_u32_state(&rnd) &
+					     0xfff000)) | SL_RW;
+			break;
+		}
+		ret = kdump_walk_pgtable(&t->mm, &test_hw, phys[0], 4,
+					 KDUMP_PT_SECOND_LEVEL, false, &w);
+		if (!ret) {
+			accepted++;
+			KUNIT_EXPECT_TRUE(test,
+					  reference_tree_ok(t, phys[0], 4,
+							    KDUMP_PT_SECOND_LEVEL,
+							    0));
+			KUNIT_EXPECT_LE(test, w.tables, 5);
+		} else {
+			refused++;
+			KUNIT_EXPECT_NE(test, w.reason, KDUMP_OK);
+		}
+		kdump_walk_free(&w);
+		*slot = saved;
+	}
+	kunit_info(test, "1000 mutations: %u accepted, %u refused\n",
+		   accepted, refused);
+	KUNIT_EXPECT_GT(test, refused, 0);
+	KUNIT_EXPECT_GT(test, accepted, 0);
+}
+
+static struct kunit_case kdump_test_cases[] = {
+	KUNIT_CASE(kdump_test_normalize),
+	KUNIT_CASE(kdump_test_table_addr),
+	KUNIT_CASE(kdump_test_legacy_context),
+	KUNIT_CASE(kdump_test_sm_entries),
+	KUNIT_CASE(kdump_test_walk_ranges),
+	KUNIT_CASE(kdump_test_walk_loop),
+	KUNIT_CASE(kdump_test_walk_bad_addresses),
+	KUNIT_CASE(kdump_test_walk_superpages),
+	KUNIT_CASE(kdump_test_walk_levels),
+	KUNIT_CASE(kdump_test_walk_copy),
+	KUNIT_CASE(kdump_test_walk_first_level),
+	KUNIT_CASE(kdump_test_walk_mutations),
+	{}
+};
+
+static struct kunit_suite kdump_test_suite = {
+	.name = "intel_iommu_kdump",
+	.test_cases = kdump_test_cases,
+};
+
+kunit_test_suite(kdump_test_suite);
+
+MODULE_DESCRIPTION("KUnit tests for the VT-d kdump adoption unit");
+MODULE_LICENSE("GPL");

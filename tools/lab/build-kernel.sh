@@ -1,0 +1,42 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-kernel.sh KIND: build the lab kernel KIND (ours|stock) in
+# $BUILD/KIND/linux.  "ours" is the pristine tree with this repository
+# laid over it; "stock" is the pristine tree alone, configured from the
+# same fragment minus our own symbols.  Uses ccache with its cache under
+# ~/.cache so rebuilds and CI runs on the same machine are warm.
+set -euo pipefail
+kind=$1
+BUILD=${BUILD:?}
+REPO=${REPO:?}
+tree=$BUILD/$kind/linux
+lab=$REPO/tools/lab
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/vtd-kdump-ccache}
+mkdir -p "$CCACHE_DIR"
+ccache -M 10G >/dev/null
+# The kernel embeds build time/host/user: pin them so objects hit the
+# cache across builds and trees.
+export KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=lab \
+	KBUILD_BUILD_HOST=vtd-kdump
+
+start=$(date +%s)
+frag=$BUILD/$kind/fragment
+mkdir -p "$BUILD/$kind"
+if [ "$kind" = ours ]; then
+	"$lab/overlay.sh" "$BUILD/src/pristine" "$tree" "$REPO"
+	cp "$REPO/Kconfig.fragment" "$frag.new"
+else
+	"$lab/overlay.sh" "$BUILD/src/pristine" "$tree"
+	grep -v 'KDUMP_ADOPT' "$REPO/Kconfig.fragment" >"$frag.new"
+fi
+if ! cmp -s "$frag.new" "$frag" || [ ! -f "$tree/.config" ]; then
+	"$lab/config.sh" "$tree" "$frag.new"
+	mv "$frag.new" "$frag"
+else
+	rm -f "$frag.new"
+fi
+make -s -C "$tree" -j"$(nproc)" CC="ccache gcc" bzImage
+cp "$tree/arch/x86/boot/bzImage" "$BUILD/$kind/bzImage"
+echo "build-kernel: $kind $(make -s -C "$tree" kernelversion) built in $(( $(date +%s) - start ))s"
