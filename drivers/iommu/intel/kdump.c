@@ -289,10 +289,11 @@ static enum kdump_refusal kdump_check_addr(const struct kdump_mem_map *mm,
 	    kdump_ranges_intersect(mm->own, mm->nr_own, addr, last))
 		return leaf ? KDUMP_LEAF_IN_CAPTURE_RAM :
 			      KDUMP_TABLE_IN_CAPTURE_RAM;
-	if (!kdump_ranges_contain(mm->old, mm->nr_old, addr, last))
-		return leaf ? KDUMP_LEAF_OUTSIDE_OLD_RAM :
-			      KDUMP_TABLE_OUTSIDE_OLD_RAM;
-	return KDUMP_OK;
+	if (kdump_ranges_contain(mm->old, mm->nr_old, addr, last))
+		return KDUMP_OK;
+	if (leaf && kdump_ranges_contain(mm->direct, mm->nr_direct, addr, last))
+		return KDUMP_OK;
+	return leaf ? KDUMP_LEAF_OUTSIDE_OLD_RAM : KDUMP_TABLE_OUTSIDE_OLD_RAM;
 }
 
 /**
@@ -330,6 +331,14 @@ static int kdump_add_own_ram(struct resource *res, void *arg)
 	struct kdump_mem_map *mm = arg;
 
 	return kdump_range_append(&mm->own, &mm->nr_own, res->start, res->end);
+}
+
+static int kdump_add_direct(struct resource *res, void *arg)
+{
+	struct kdump_mem_map *mm = arg;
+
+	return kdump_range_append(&mm->direct, &mm->nr_direct, res->start,
+				  res->end);
 }
 
 /* The crashed kernel's RAM is what its ELF core header lists as PT_LOAD. */
@@ -372,14 +381,26 @@ static int kdump_mem_map_init(struct kdump_mem_map *mm)
 	ret = kdump_add_old_ram(mm);
 	if (!ret)
 		ret = walk_system_ram_res(0, U64_MAX, mm, kdump_add_own_ram);
+	/* Identity-mapped by the crashed kernel for ISA and RMRR devices. */
+	if (!ret)
+		ret = kdump_range_append(&mm->direct, &mm->nr_direct, 0,
+					 SZ_16M - 1);
+	if (!ret) {
+		ret = walk_iomem_res_desc(IORES_DESC_RESERVED, IORESOURCE_MEM,
+					  0, U64_MAX, mm, kdump_add_direct);
+		if (ret == -EINVAL)	/* no reserved region at all */
+			ret = 0;
+	}
 	if (ret) {
 		kfree(mm->old);
 		kfree(mm->own);
+		kfree(mm->direct);
 		memset(mm, 0, sizeof(*mm));
 		return ret;
 	}
 	kdump_mem_map_normalize(mm->old, &mm->nr_old);
 	kdump_mem_map_normalize(mm->own, &mm->nr_own);
+	kdump_mem_map_normalize(mm->direct, &mm->nr_direct);
 	return 0;
 }
 
@@ -782,6 +803,14 @@ void intel_iommu_kdump_snapshot(struct intel_iommu *iommu)
 		st->frr[i][1] = dmar_readq(iommu->reg + off + 8);
 	}
 	st->pre_enabled = st->regs[KDUMP_REG_GSTS] & DMA_GSTS_TES;
+
+	/*
+	 * vmcore_init() consumes the ELF core header before init_dmars()
+	 * runs: read the crashed kernel's memory map now.
+	 */
+	if (st->pre_enabled && kdump_mem_map_init(&kdump_mm))
+		pr_err("%s: cannot read the crashed kernel's memory map\n",
+		       iommu->name);
 	st->outcome = st->pre_enabled ? "found-enabled" : "found-disabled";
 
 	if (kdump_debug_mask & KDUMP_DBG_REGISTERS)
@@ -1366,12 +1395,11 @@ int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
 		return -EINVAL;
 	}
 
-	ret = kdump_mem_map_init(&kdump_mm);
-	if (ret) {
+	if (!kdump_mm.nr_old) {
 		st->outcome = "reset-no-memory-map";
-		pr_err("%s: cannot read the crashed kernel's memory map (%d): resetting\n",
-		       iommu->name, ret);
-		return ret;
+		pr_err("%s: the crashed kernel's memory map is unknown: resetting\n",
+		       iommu->name);
+		return -ENOENT;
 	}
 
 	st->dids = bitmap_zalloc(cap_ndoms(iommu->cap), GFP_KERNEL);

@@ -48,12 +48,18 @@ struct kdump_phys_range {
 	u64 last;
 };
 
-/* Where adopted tables and leaves may point: into @old, never into @own. */
+/*
+ * Where adopted tables and leaves may point: tables into @old only, leaves
+ * into @old or @direct (firmware-reserved memory and the ISA DMA window,
+ * which the crashed kernel identity-maps), and nothing into @own.
+ */
 struct kdump_mem_map {
 	struct kdump_phys_range *old;
 	unsigned int nr_old;
 	struct kdump_phys_range *own;
 	unsigned int nr_own;
+	struct kdump_phys_range *direct;
+	unsigned int nr_direct;
 };
 
 /* The capability bits that decide what an entry may ask for. */

@@ -318,6 +318,33 @@ static void kdump_test_walk_bad_addresses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_LEAF_OUTSIDE_OLD_RAM);
 }
 
+static void kdump_test_walk_direct_leaves(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	struct kdump_phys_range direct = { 0, SZ_16M - 1 };
+	u64 root = build_sample(test, t), *l4 = t->page[0], *l1 = t->page[3];
+	struct kdump_walk *w;
+
+	/* An identity map of the ISA window is adopted ... */
+	t->mm.direct = &direct;
+	t->mm.nr_direct = 1;
+	l1[2] = 0x7000 | SL_RW;
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, 0);
+	KUNIT_EXPECT_EQ(test, w->leaves[0], 4);
+
+	/* ... but a table there is not: tables must be the old kernel's. */
+	l4[1] = 0x8000 | SL_RW;
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, -EINVAL);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_TABLE_OUTSIDE_OLD_RAM);
+	l4[1] = 0;
+
+	/* Own RAM inside the window still wins. */
+	t->own[0].start = 0x7000;
+	t->own[0].last = 0x7fff;
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, -EINVAL);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_LEAF_IN_CAPTURE_RAM);
+}
+
 static void kdump_test_walk_superpages(struct kunit *test)
 {
 	struct test_tables *t = test_tables_init(test);
@@ -410,7 +437,13 @@ static void kdump_test_walk_first_level(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w->ranges[2].start, 1ULL << 30);
 	KUNIT_EXPECT_EQ(test, w->leaves[2], 1);
 
-	/* Read as second-level, RW-less entries are not present. */
+	/*
+	 * Read as second-level, bit 12 of the 1G leaf is an address bit:
+	 * the leaf is misaligned.  Without that leaf the 4K ones pass.
+	 */
+	w = test_walk(test, t, l4p, 4, KDUMP_PT_SECOND_LEVEL, false, -EINVAL);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_BAD_SUPERPAGE);
+	l3[1] = 0;
 	w = test_walk(test, t, l4p, 4, KDUMP_PT_SECOND_LEVEL, false, 0);
 	KUNIT_EXPECT_EQ(test, w->leaves[0], 2);
 }
@@ -529,6 +562,7 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_walk_ranges),
 	KUNIT_CASE(kdump_test_walk_loop),
 	KUNIT_CASE(kdump_test_walk_bad_addresses),
+	KUNIT_CASE(kdump_test_walk_direct_leaves),
 	KUNIT_CASE(kdump_test_walk_superpages),
 	KUNIT_CASE(kdump_test_walk_levels),
 	KUNIT_CASE(kdump_test_walk_copy),
