@@ -1,0 +1,77 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The VT-d kdump adoption lab.  See README.md ("The lab").
+#
+#   make check                 everything, unattended: host setup, source,
+#                              both kernels, image, the scenario list
+#   make check SCENARIOS="a b" only those scenarios (and only the kernels
+#                              they need)
+#   make demo [KERNEL=stock]   one kdump cycle with the adoption report
+#   make bench [BENCH=name]    one scenario 3 times, timing figures
+#
+# Steps, each runnable on its own: setup, source, kernel-stock,
+# kernel-ours, image.
+
+BUILD ?= $(CURDIR)/build
+REPO := $(CURDIR)
+export BUILD REPO
+
+LAB := tools/lab
+KERNEL ?= ours
+SCENARIOS ?=
+REPEAT ?= 3
+
+demo_scenario_ours := ours-legacy-aw48-inplace
+demo_scenario_stock := stock-legacy-aw48-e1000e
+DEMO_SCENARIO ?= $(demo_scenario_$(KERNEL))
+BENCH ?= $(DEMO_SCENARIO)
+
+only := $(if $(strip $(SCENARIOS)),--only "$(strip $(SCENARIOS))")
+
+.PHONY: all setup source kernel-stock kernel-ours image demo check bench \
+	lint clean-results
+
+all: check
+
+setup:
+	$(LAB)/setup-host.sh
+
+source:
+	$(LAB)/fetch-source.sh
+
+# flock: two builds of one tree at once (make check while someone runs
+# build-kernel.sh by hand) corrupt the overlay; use the same lock by hand:
+#   flock build/.kernel-ours.lock tools/lab/build-kernel.sh ours
+kernel-stock kernel-ours: kernel-%:
+	mkdir -p $(BUILD)
+	flock $(BUILD)/.kernel-$*.lock $(LAB)/build-kernel.sh $*
+
+image:
+	$(LAB)/image.sh
+
+# Sub-makes keep the order of the steps under make -j as well.
+demo:
+	$(MAKE) setup
+	$(MAKE) source
+	$(MAKE) kernel-$(KERNEL)
+	$(MAKE) image
+	$(LAB)/lab.py --only $(DEMO_SCENARIO) --show
+
+check:
+	$(MAKE) setup
+	$(MAKE) source
+	for k in $$($(LAB)/lab.py --kernels $(only)); do \
+		$(MAKE) kernel-$$k || exit 1; \
+	done
+	$(MAKE) image
+	$(LAB)/lab.py $(only)
+
+bench:
+	$(LAB)/lab.py --bench $(BENCH) --repeat $(REPEAT)
+
+lint:
+	shellcheck -S warning $(LAB)/*.sh $(LAB)/guest/init .ci/run
+	python3 -c 'import ast, sys; [ast.parse(open(f).read(), f) for f in sys.argv[1:]]' $(LAB)/*.py
+
+clean-results:
+	rm -rf $(BUILD)/results $(BUILD)/bench

@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# image.sh [KIND...]: build the guest initramfs from Debian packages
+# installed on the host (busybox-static, kexec-tools, makedumpfile,
+# alsa-utils), with tools/lab/guest/init as /init.
+#
+#   $BUILD/image/base.cpio.gz     the image both kernels boot (the capture
+#                                 kernel boots it alone)
+#   $BUILD/KIND/first.cpio.gz     base + a second cpio adding /lab/bzImage
+#                                 and /lab/capture.cpio.gz (= base), so the
+#                                 first kernel can kexec -p itself
+#
+# Files under $BUILD/image/extra/ are copied into the base image as they
+# are (e.g. extra/lab/selftests/...).  Without KIND arguments, every
+# kind whose bzImage exists gets its first.cpio.gz.
+set -euo pipefail
+BUILD=${BUILD:?}
+REPO=${REPO:?}
+img=$BUILD/image
+root=$img/root
+[ "$(id -u)" = 0 ] || { echo "image: must run as root (mknod)" >&2; exit 1; }
+
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run,mnt,lab,etc,root}
+mknod -m 600 "$root/dev/console" c 5 1
+mknod -m 666 "$root/dev/null" c 1 3
+
+# busybox and its applets
+cp /bin/busybox "$root/bin/busybox"
+for applet in $("$root/bin/busybox" --list-full); do
+	[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
+done
+
+# copy_bin PATH: the binary at the same path, plus every shared library
+# ldd lists (and the dynamic loader), dereferenced, at their paths.
+copy_bin() {
+	local bin=$1 lib
+	install -D -m 755 "$bin" "$root$bin"
+	for lib in $(ldd "$bin" | awk '/=> \// { print $3 } /^\t\// { print $1 }'); do
+		[ -e "$root$lib" ] || install -D -m 755 "$(readlink -f "$lib")" "$root$lib"
+	done
+}
+for tool in kexec makedumpfile aplay; do
+	path=$(command -v "$tool") || { echo "image: $tool not installed (make setup)" >&2; exit 1; }
+	copy_bin "$(readlink -f "$path")"
+	# keep the name reachable on PATH even if it lives elsewhere
+	[ -e "$root/usr/sbin/$tool" ] || [ -e "$root/usr/bin/$tool" ] ||
+		ln -s "$(readlink -f "$path")" "$root/usr/bin/$tool"
+done
+mkdir -p "$root/usr/share/alsa"
+cp -a /usr/share/alsa/alsa.conf /usr/share/alsa/cards /usr/share/alsa/pcm \
+	"$root/usr/share/alsa/"
+
+install -m 755 "$REPO/tools/lab/guest/init" "$root/init"
+if [ -d "$img/extra" ]; then
+	cp -a "$img/extra/." "$root/"
+fi
+
+# mkcpio DIR OUT: newc cpio of DIR, owned by root, sorted, gzip'd.
+mkcpio() {
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio --quiet -o -H newc -R 0:0) | gzip -6n >"$2.tmp"
+	mv "$2.tmp" "$2"
+}
+mkcpio "$root" "$img/base.cpio.gz"
+echo "image: base.cpio.gz $(du -k "$img/base.cpio.gz" | cut -f1) KiB" \
+	"($(find "$root" -type f | wc -l) files)"
+
+kinds=("$@")
+if [ ${#kinds[@]} = 0 ]; then
+	for k in stock ours; do
+		[ -f "$BUILD/$k/bzImage" ] && kinds+=("$k")
+	done
+fi
+for kind in "${kinds[@]}"; do
+	[ -f "$BUILD/$kind/bzImage" ] || {
+		echo "image: $BUILD/$kind/bzImage missing" >&2
+		exit 1
+	}
+	add=$BUILD/$kind/first-add
+	rm -rf "$add"
+	mkdir -p "$add/lab"
+	cp "$BUILD/$kind/bzImage" "$add/lab/bzImage"
+	cp "$img/base.cpio.gz" "$add/lab/capture.cpio.gz"
+	mkcpio "$add" "$BUILD/$kind/add.cpio.gz"
+	cat "$img/base.cpio.gz" "$BUILD/$kind/add.cpio.gz" \
+		>"$BUILD/$kind/first.cpio.gz"
+	rm -rf "$add" "$BUILD/$kind/add.cpio.gz"
+	echo "image: $kind/first.cpio.gz $(du -k "$BUILD/$kind/first.cpio.gz" | cut -f1) KiB"
+done

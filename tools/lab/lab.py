@@ -1,0 +1,679 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The lab runner: boot a kernel under QEMU with an emulated VT-d, keep
+DMA going, panic, boot the kdump capture kernel, save the dump, verify
+it and report figures.
+
+One generic runner; the scenarios are data in scenarios.py.
+
+    tools/lab/lab.py                       run the default scenario list
+    tools/lab/lab.py --only a,b            run a subset (also EXTRA_SCENARIOS)
+    tools/lab/lab.py --list                list the scenarios
+    tools/lab/lab.py --bench NAME --repeat 3
+
+Results: $BUILD/results/<scenario>/ (serial.log, qemu.trace, result.json,
+gt/, cap/, vmcore.kdump), $BUILD/results/summary.json, lab.ktap.
+The last line printed is "N passed, N failed"; the exit status is
+non-zero when anything failed.
+"""
+
+import argparse
+import json
+import os
+import queue
+import re
+import shutil
+import socket
+import struct
+import subprocess
+import sys
+import tarfile
+import threading
+import time
+import zlib
+
+sys.dont_write_bytecode = True     # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import groundtruth  # noqa: E402
+import scenarios  # noqa: E402
+import vtdwalk  # noqa: E402
+
+REPO = os.environ.get("REPO") or os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.environ.get("BUILD") or os.path.join(REPO, "build")
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+
+DEFAULTS = {
+    "kernel": "ours",
+    "role": "first",
+    "iommu": "",
+    "devices": [],
+    "cmdline": "",
+    "capture": "",
+    "load": "udp",
+    "expect_faults": False,
+    "checks": ["dump", "clean_logs", "dma_after_panic", "faults"],
+    "timeout": 240,
+    "memory": "1G",
+    "gt_volatile": ["00:02.0"],
+}
+
+TRACE_EVENTS = [
+    "vtd_dmar_fault", "vtd_fault_disabled", "vtd_frr_new", "vtd_dmar_enable",
+    "vtd_reg_dmar_root", "vtd_re_not_present", "vtd_ce_not_present",
+    "e1000e_rx_written_to_guest", "e1000e_core_ctrl_sw_reset",
+    "hda_audio_running",
+]
+# Per-translation events are only worth their cost when an HDA stream
+# runs (QEMU has no per-DMA HDA event): enabled for "hda" loads.
+TRACE_EVENTS_HDA = ["vtd_dmar_translate"]
+HDA_DEVFN = "00:1b.00"
+
+DISKS = [("labgt", 16 << 20), ("labcap", 16 << 20), ("labdump", 512 << 20)]
+
+# Serial markers → the phase that starts when they are seen.
+PHASES = [
+    ("LAB: net-up", "kexec-load"),
+    ("LAB: kexec-loaded", "wait-dma"),
+    ("LAB: rx-flowing", "ground-truth"),
+    ("LAB: panic-now", "panic"),
+    ("sysrq: Trigger a crash", "boot-capture"),
+    ("LAB: capture-init", "capture"),
+    ("LAB: cap-saved", "dump"),
+    ("LAB: dump-saved", "capture-end"),
+    ("LAB: capture-done", "poweroff"),
+    ("LAB: kunit-done", "poweroff"),
+    ("LAB: probe-ok", "poweroff"),
+]
+PANIC_LINE = "sysrq: Trigger a crash"
+
+BAD_PATTERNS = re.compile(
+    r"\bOops\b|WARNING: CPU|\bBUG:|kernel BUG at|soft lockup|hard LOCKUP|"
+    r"hung task|blocked for more than|general protection fault|"
+    r"Unable to handle|refcount_t:|UBSAN:|KASAN:")
+DMAR_FAULT_LINE = re.compile(
+    r"DMAR: \[(DMA (Read|Write)|INTR-REMAP)[^\]]*\].*Request device")
+TRACE_LINE = re.compile(r"^(\d+)@(\d+\.\d+):(\w+)\s?(.*)$")
+KMSG_LINE = re.compile(r"^\[\s*\d+\.\d+\] ")
+
+
+def log(msg):
+    print(f"lab: {msg}", flush=True)
+
+
+def scenario_list(include_extra=True):
+    out = [dict(DEFAULTS, **s) for s in scenarios.SCENARIOS]
+    if include_extra:
+        out += [dict(DEFAULTS, **s) for s in scenarios.EXTRA_SCENARIOS]
+    return out
+
+
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------- QEMU
+
+def qemu_command(sc, accel, bzimage, initrd, rundir, port):
+    """The one place the QEMU command line is built."""
+    role = sc["role"]
+    append = (f"console=ttyS0 crashkernel=256M lab.scenario={sc['name']} "
+              f"lab.role={role} lab.load={sc['load'] or 'none'} "
+              f"kunit.enable=0 panic=1")
+    if sc["capture"]:
+        append += f' lab.capture="{sc["capture"]}"'
+    if sc["cmdline"]:
+        append += " " + sc["cmdline"]
+    iommu = "intel-iommu,intremap=on" + (
+        "," + sc["iommu"] if sc["iommu"] else "")
+    cmd = [QEMU,
+           "-M", "q35,kernel-irqchip=split", "-accel", accel,
+           "-cpu", "max", "-m", sc["memory"], "-smp", "2",
+           "-nographic", "-vga", "none", "-no-reboot",
+           "-serial", "stdio", "-monitor", "none",
+           "-device", iommu,
+           "-netdev", f"user,id=n0,hostfwd=udp:127.0.0.1:{port}-10.0.2.15:5555",
+           "-device", "e1000e,netdev=n0,addr=0x2"]
+    for i, (serial, _size) in enumerate(DISKS):
+        cmd += ["-drive", f"file={rundir}/{serial}.img,format=raw,if=none,"
+                f"id={serial}",
+                "-device", f"virtio-blk-pci,drive={serial},serial={serial},"
+                f"addr={0x3 + i:#x},disable-legacy=on,iommu_platform=on"]
+    cmd += list(sc["devices"])
+    cmd += ["-trace", f"events={rundir}/trace-events",
+            "-msg", "timestamp=on", "-D", f"{rundir}/qemu.trace",
+            "-kernel", bzimage, "-initrd", initrd, "-append", append]
+    return cmd
+
+
+def prepare_rundir(sc, rundir):
+    shutil.rmtree(rundir, ignore_errors=True)
+    os.makedirs(rundir)
+    for serial, size in DISKS:
+        with open(f"{rundir}/{serial}.img", "wb") as f:
+            f.truncate(size)
+    events = TRACE_EVENTS + (TRACE_EVENTS_HDA if "hda" in sc["load"] else [])
+    with open(f"{rundir}/trace-events", "w") as f:
+        f.write("\n".join(events) + "\n")
+    with open(f"{rundir}/scenario.json", "w") as f:
+        json.dump(sc, f, indent=1)
+
+
+class UdpSender(threading.Thread):
+    """~50 packets/s to the guest's e1000e through the hostfwd port."""
+
+    def __init__(self, port, rate=50):
+        super().__init__(daemon=True)
+        self.port, self.period = port, 1.0 / rate
+        self.stop = threading.Event()
+        self.sent = 0
+
+    def run(self):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            payload = b"lab-dma " * 64
+            while not self.stop.wait(self.period):
+                try:
+                    s.sendto(payload, ("127.0.0.1", self.port))
+                    self.sent += 1
+                except OSError:
+                    pass
+
+
+def boot(sc, accel, rundir, bzimage, initrd, stop_on=None):
+    """Run QEMU for one scenario; return the run record.
+
+    Serial lines are timestamped with host wall-clock time (QEMU stamps
+    its trace lines with the same clock: -msg timestamp=on)."""
+    port = free_udp_port()
+    cmd = qemu_command(sc, accel, bzimage, initrd, rundir, port)
+    with open(f"{rundir}/qemu.cmd", "w") as f:
+        f.write(" ".join(f"'{a}'" if " " in a else a for a in cmd) + "\n")
+    t0 = time.time()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    lines = queue.Queue()
+
+    def reader():
+        for raw in proc.stdout:
+            lines.put((time.time(), raw.decode("utf-8", "replace")
+                       .rstrip("\r\n").replace("\r", "")))
+        lines.put(None)
+
+    threading.Thread(target=reader, daemon=True).start()
+    sender = UdpSender(port) if "udp" in sc["load"] else None
+    st = {"phase": "boot-" + sc["role"], "reason": None}
+    marks, serial = {}, []
+    deadline = t0 + sc["timeout"]
+
+    def follow(out):
+        while True:
+            left = deadline - time.time()
+            if left <= 0:
+                st["reason"] = f"timeout in {st['phase']}"
+                return
+            try:
+                item = lines.get(timeout=min(1.0, left))
+            except queue.Empty:
+                continue
+            if item is None:
+                return
+            ts, line = item
+            serial.append((ts, line))
+            out.write(f"{ts:.6f} {line}\n")
+            for marker, nxt in PHASES:
+                if marker in line and marker not in marks:
+                    marks[marker] = ts
+                    st["phase"] = nxt
+                    if marker == "LAB: net-up" and sender:
+                        sender.start()
+            if line.startswith("LAB: error:") and not st["reason"]:
+                st["reason"] = line[len("LAB: "):]
+            if stop_on and stop_on in line:
+                return
+
+    try:
+        with open(f"{rundir}/serial.log", "w") as out:
+            follow(out)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        if sender and sender.is_alive():
+            sender.stop.set()
+            sender.join()
+    return {"serial": serial, "marks": marks, "phase": st["phase"],
+            "reason": st["reason"], "rc": proc.returncode,
+            "wall_s": time.time() - t0, "t0": t0,
+            "udp_sent": sender.sent if sender else 0}
+
+
+# ---------------------------------------------------------------- accel
+
+def detect_accel(bzimage, initrd):
+    """kvm if a probe boot reaches /init under KVM, else tcg.  Cached in
+    $BUILD/accel (delete it to probe again)."""
+    cache = os.path.join(BUILD, "accel")
+    if os.path.exists(cache):
+        with open(cache) as f:
+            accel, _, why = f.read().strip().partition(" ")
+        log(f"accelerator {accel} (cached in {cache}: {why})")
+        return accel, why
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        accel, why = "tcg", "no usable /dev/kvm"
+    else:
+        rundir = os.path.join(BUILD, "results", ".probe")
+        sc = dict(DEFAULTS, name="probe", role="probe", load="",
+                  timeout=40, iommu="")
+        prepare_rundir(sc, rundir)
+        run = boot(sc, "kvm", rundir, bzimage, initrd,
+                   stop_on="LAB: probe-ok")
+        if "LAB: probe-ok" in run["marks"]:
+            accel, why = "kvm", "probe boot under KVM reached /init"
+        else:
+            last = run["serial"][-1][1] if run["serial"] else "no output"
+            why = (f"KVM probe boot did not reach /init "
+                   f"({run['reason'] or 'qemu exited'} after "
+                   f"{run['wall_s']:.1f}s, rc {run['rc']}, "
+                   f"last line: {last.strip()[:100]!r})")
+            accel = "tcg"
+    with open(cache, "w") as f:
+        f.write(f"{accel} {why}\n")
+    log(f"accelerator {accel}: {why}")
+    return accel, why
+
+
+# ---------------------------------------------------------------- analysis
+
+def read_trace(path):
+    events = []
+    if not os.path.exists(path):
+        return events
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = TRACE_LINE.match(line)
+            if m:
+                events.append((float(m.group(2)), m.group(3), m.group(4)))
+    return events
+
+
+def extract_tar(image, dest):
+    """A disk the guest wrote a tar archive to → dest/.  False if empty."""
+    try:
+        with tarfile.open(image) as tar:
+            tar.extractall(dest, filter="data")
+        return True
+    except (tarfile.TarError, OSError):
+        return False
+
+
+def verify_dump(rundir):
+    """Flattened makedumpfile output on the dump disk → vmcore.kdump →
+    the crashed kernel's log; require its crash line.  (ok, reason)"""
+    img, vmcore = f"{rundir}/labdump.img", f"{rundir}/vmcore.kdump"
+    with open(img, "rb") as f:
+        head = f.read(16)
+    if not head.startswith(b"makedumpfile"):
+        return False, "dump disk holds no makedumpfile stream"
+    if os.path.exists(vmcore):
+        os.unlink(vmcore)
+    with open(img, "rb") as f, open(f"{rundir}/makedumpfile.log", "w") as lg:
+        r = subprocess.run(["makedumpfile", "-R", vmcore], stdin=f,
+                           stdout=lg, stderr=subprocess.STDOUT, timeout=300)
+    if r.returncode != 0:
+        return False, f"makedumpfile -R failed ({r.returncode})"
+    dmesg = f"{rundir}/vmcore-dmesg.txt"
+    if os.path.exists(dmesg):
+        os.unlink(dmesg)
+    with open(f"{rundir}/makedumpfile.log", "a") as lg:
+        r = subprocess.run(["makedumpfile", "--dump-dmesg", vmcore, dmesg],
+                           stdout=lg, stderr=subprocess.STDOUT, timeout=300)
+    if r.returncode != 0 or not os.path.exists(dmesg):
+        return False, f"makedumpfile --dump-dmesg failed ({r.returncode})"
+    with open(dmesg, errors="replace") as f:
+        text = f.read()
+    if PANIC_LINE in text or "Kernel panic" in text:
+        return True, ""
+    return False, "crash line not in the dump's kernel log"
+
+
+def walk_dump(rundir, res):
+    """The crashed kernel's VT-d tables from the dump → <rundir>/walk/;
+    checked against the first kernel's debugfs snapshot."""
+    regset = f"{rundir}/gt/iommu_regset"
+    if not os.path.exists(regset):
+        return
+    try:
+        mem = vtdwalk.Vmcore(f"{rundir}/vmcore.kdump")
+        ctx, ranges, missing = [], [], []
+        for iommu, rtaddr in sorted(vtdwalk.read_regset(regset).items()):
+            c, r, m = vtdwalk.walk(mem, iommu, rtaddr)
+            ctx, ranges, missing = ctx + c, ranges + r, missing + m
+        vtdwalk.write_tsv(f"{rundir}/walk", ctx, ranges)
+    except (OSError, ValueError, struct.error, zlib.error) as e:
+        res["walk_error"] = str(e)
+        return
+    res["walk_contexts"], res["walk_ranges"] = len(ctx), len(ranges)
+    if missing:
+        res["walk_tables_missing"] = len(missing)
+    check = groundtruth.walk_vs_snapshot(rundir)
+    if check:
+        res["walk_matches_snapshot"], res["walk_detail"] = check
+
+
+def kunit_totals(lines):
+    """Sum of KTAP '# Totals: pass:N fail:M' lines (None if none)."""
+    tot, seen = {"pass": 0, "fail": 0, "skip": 0}, False
+    for line in lines:
+        m = re.search(r"# Totals: pass:(\d+) fail:(\d+) skip:(\d+)", line)
+        if m:
+            seen = True
+            for k, v in zip(("pass", "fail", "skip"), m.groups()):
+                tot[k] += int(v)
+    return tot if seen else None
+
+
+def base_result(sc, kind=None):
+    """The keys every scenario entry has, even a run that never started."""
+    return {"name": sc["name"], "kernel": kind or sc["kernel"],
+            "result": "fail", "reason": "",
+            "expect_faults": sc["expect_faults"], "dmar_faults": None,
+            "qemu_dmar_faults": None, "dma_after_panic": None,
+            "panic_to_init_ms": None, "dump_verified": False}
+
+
+def analyse(sc, rundir, run):
+    """Figures and verdict of one run."""
+    serial, marks = run["serial"], run["marks"]
+    lines = [line for _, line in serial]
+    # The first kernel's log runs to the capture kernel's "Linux version".
+    panic_idx = next((i for i, l in enumerate(lines) if PANIC_LINE in l), None)
+    boot_idx = None if panic_idx is None else next(
+        (i for i in range(panic_idx, len(lines)) if "] Linux version" in lines[i]),
+        None)
+    first_log = lines if boot_idx is None else lines[:boot_idx]
+    capture_log = [] if boot_idx is None else lines[boot_idx:]
+    t_panic = serial[panic_idx][0] if panic_idx is not None else None
+
+    res = base_result(sc)
+    res.update({"wall_s": round(run["wall_s"], 1),
+                "phase_reached": run["phase"], "udp_sent": run["udp_sent"]})
+    failures = []
+    if run["reason"]:
+        failures.append(run["reason"])
+
+    # Timings from the host clock.
+    def since(a, b):
+        if a in marks and b in marks:
+            return round((marks[b] - marks[a]) * 1000)
+        return None
+    res["panic_to_init_ms"] = since(PANIC_LINE, "LAB: capture-init")
+    res["panic_to_dump_saved_ms"] = since(PANIC_LINE, "LAB: dump-saved")
+    if "LAB: net-up" in marks:
+        res["start_to_net_up_ms"] = round((marks["LAB: net-up"] - run["t0"]) * 1000)
+
+    # Guest side.
+    res["dmar_faults"] = sum(1 for l in capture_log if DMAR_FAULT_LINE.search(l))
+    res["dmar_faults_first"] = sum(1 for l in first_log if DMAR_FAULT_LINE.search(l))
+    bad = [(who, l) for who, log_ in (("first", first_log), ("capture", capture_log))
+           for l in log_ if BAD_PATTERNS.search(l)]
+    if any("Kernel panic" in l for l in capture_log):
+        bad.append(("capture", next(l for l in capture_log if "Kernel panic" in l)))
+    res["log_problems"] = [f"{who}: {l.strip()[:160]}" for who, l in bad][:10]
+
+    # Host side (QEMU trace, same clock).
+    events = read_trace(f"{rundir}/qemu.trace")
+    after = [e for e in events if t_panic is not None and e[0] >= t_panic]
+    res["qemu_dmar_faults"] = sum(1 for e in after if e[1] == "vtd_dmar_fault")
+    res["qemu_dmar_faults_total"] = sum(1 for e in events if e[1] == "vtd_dmar_fault")
+    rx_after = sum(1 for e in after if e[1] == "e1000e_rx_written_to_guest")
+    hda_after = sum(1 for e in after if e[1] == "vtd_dmar_translate"
+                    and e[2].startswith("dev " + HDA_DEVFN))
+    res["e1000e_rx_after_panic"] = rx_after
+    res["hda_dma_after_panic"] = hda_after
+    res["dma_after_panic"] = rx_after + hda_after
+    resets = [e[0] for e in after if e[1] == "e1000e_core_ctrl_sw_reset"]
+    if resets:
+        res["panic_to_nic_reset_ms"] = round((resets[0] - t_panic) * 1000)
+    enables = [f"{e[2]} @+{round((e[0] - t_panic) * 1000)}ms"
+               for e in after if e[1] == "vtd_dmar_enable"]
+    res["qemu_dmar_enable_after_panic"] = enables
+
+    # Disks written by the guest.
+    res["ground_truth_saved"] = extract_tar(f"{rundir}/labgt.img", f"{rundir}/gt")
+    res["capture_saved"] = extract_tar(f"{rundir}/labcap.img", f"{rundir}/cap")
+    if res["capture_saved"] and os.path.exists(f"{rundir}/cap/dmesg"):
+        with open(f"{rundir}/cap/dmesg", errors="replace") as f:
+            res["dmar_faults_dmesg"] = sum(1 for l in f if DMAR_FAULT_LINE.search(l))
+
+    checks = sc["checks"]
+    if "dump" in checks:
+        if "LAB: dump-saved" not in marks:
+            res["dump_verified"] = False
+            failures.append("dump not saved")
+        else:
+            ok, why = verify_dump(rundir)
+            res["dump_verified"] = ok
+            if not ok:
+                failures.append(why)
+        if os.path.exists(f"{rundir}/vmcore.kdump"):
+            res["vmcore_bytes"] = os.path.getsize(f"{rundir}/vmcore.kdump")
+            walk_dump(rundir, res)
+    if "clean_logs" in checks and res["log_problems"]:
+        failures.append("log: " + res["log_problems"][0])
+    if "dma_after_panic" in checks and "udp" in sc["load"] \
+            and res["dma_after_panic"] == 0:
+        failures.append("no DMA after the panic")
+    if "faults" in checks:
+        if sc["expect_faults"]:
+            if res["dmar_faults"] == 0 and res["qemu_dmar_faults"] == 0:
+                failures.append("expected DMAR faults, saw none")
+        elif res["dmar_faults"] or res["qemu_dmar_faults"]:
+            failures.append(f"DMAR faults: guest {res['dmar_faults']}, "
+                            f"qemu {res['qemu_dmar_faults']}")
+    if "kunit" in checks:
+        tot = kunit_totals(lines)
+        res["kunit"] = tot
+        if tot is None:
+            failures.append("no KUnit totals on the console")
+        elif tot["fail"] or not tot["pass"]:
+            failures.append(f"KUnit pass:{tot['pass']} fail:{tot['fail']}")
+    if sc["role"] == "first" and "LAB: capture-done" not in marks and not run["reason"]:
+        failures.append(f"capture did not finish (qemu exited in {run['phase']})")
+    if sc["role"] == "kunit" and "LAB: kunit-done" not in marks and not run["reason"]:
+        failures.append(f"kunit run did not finish (qemu exited in {run['phase']})")
+
+    # Plug-in: the lead's ground-truth comparison (absent when the
+    # capture kernel has no kdump report, e.g. stock).
+    if sc["role"] == "first":
+        gt = groundtruth.compare_ground_truth(rundir)
+        if gt is not None:
+            res["ground_truth_match"], res["ground_truth_detail"] = gt
+            if "ground_truth" in checks and not gt[0]:
+                failures.append("ground truth: " + gt[1])
+
+    # Large raw disk images are not kept.
+    if os.path.exists(f"{rundir}/labdump.img"):
+        os.unlink(f"{rundir}/labdump.img")
+    if failures:
+        res["reason"] = "; ".join(failures)
+    else:
+        res["result"] = "pass"
+    with open(f"{rundir}/result.json", "w") as f:
+        json.dump(res, f, indent=1)
+    return res
+
+
+# ---------------------------------------------------------------- driver
+
+def run_scenario(sc, accel, results, kernel_override=None):
+    kind = kernel_override or sc["kernel"]
+    bzimage = os.path.join(BUILD, kind, "bzImage")
+    initrd = os.path.join(BUILD, kind, "first.cpio.gz")
+    rundir = os.path.join(results, sc["name"])
+    if not (os.path.exists(bzimage) and os.path.exists(initrd)):
+        return dict(base_result(sc, kind),
+                    reason=f"missing {bzimage} or {initrd}")
+    try:
+        prepare_rundir(sc, rundir)
+        run = boot(sc, accel, rundir, bzimage, initrd)
+        res = analyse(sc, rundir, run)
+    except Exception as e:  # a lab bug must fail the scenario, not skip it
+        import traceback
+        traceback.print_exc()
+        return dict(base_result(sc, kind),
+                    reason=f"lab error: {type(e).__name__}: {e}")
+    if kernel_override:
+        res["kernel"] = kind
+        res["kernel_override"] = f"{sc['kernel']}->{kind}"
+    return res
+
+
+def versions():
+    try:
+        with open(os.path.join(BUILD, "src", "VERSION")) as f:
+            kv = f.read().strip()
+    except OSError:
+        kv = "unknown"
+    out = subprocess.run([QEMU, "--version"], capture_output=True, text=True)
+    qv = out.stdout.splitlines()[0].split("version ", 1)[-1] if out.stdout else "unknown"
+    return kv, qv
+
+
+def fmt(res):
+    keys = ["dmar_faults", "qemu_dmar_faults", "dma_after_panic",
+            "panic_to_init_ms", "dump_verified", "wall_s"]
+    figs = " ".join(f"{k}={res.get(k)}" for k in keys if k in res)
+    verdict = res["result"].upper()
+    return f"{verdict} {res['name']}: {figs}" + (
+        f" -- {res['reason']}" if res["reason"] else "")
+
+
+def show_report(rundir, res):
+    """The adoption report of one run, for make demo."""
+    print(f"==== {res['name']} ({res['kernel']}) ====")
+    for k, v in res.items():
+        if k not in ("name", "kernel"):
+            print(f"  {k}: {v}")
+    kdump = os.path.join(rundir, "cap", "kdump")
+    if not os.path.isdir(kdump):
+        print("  (the capture kernel has no iommu/intel/kdump report: "
+              "stock kernel or adoption code absent)")
+    else:
+        for name in sorted(os.listdir(kdump)):
+            print(f"---- kdump/{name}")
+            with open(os.path.join(kdump, name), errors="replace") as f:
+                sys.stdout.write(f.read())
+    print(f"  files: {rundir}", flush=True)
+
+
+def write_reports(results, accel, why, reslist):
+    kv, qv = versions()
+    summary = {"kernel_version": kv, "qemu_version": qv, "accel": accel,
+               "accel_reason": why, "scenarios": reslist}
+    with open(os.path.join(results, "summary.json"), "w") as f:
+        json.dump(summary, f, indent=1)
+    with open(os.path.join(results, "lab.ktap"), "w") as f:
+        f.write(f"TAP version 13\n1..{len(reslist)}\n")
+        for i, r in enumerate(reslist, 1):
+            if r["result"] == "pass":
+                f.write(f"ok {i} {r['name']}\n")
+            else:
+                why_ = r["reason"].replace("\n", " ")
+                f.write(f"not ok {i} {r['name']} # {why_}\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", help="comma-separated scenario names")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--kernel", choices=["stock", "ours"],
+                    help="boot this kernel for every scenario (plumbing "
+                    "tests; recorded as kernel_override in the results)")
+    ap.add_argument("--bench", metavar="NAME",
+                    help="rerun one scenario --repeat times, print timings")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--timeout", type=int,
+                    help="override every scenario's hard timeout (s)")
+    ap.add_argument("--results", default=os.path.join(BUILD, "results"))
+    ap.add_argument("--kernels", action="store_true",
+                    help="print the kernels the chosen scenarios boot, exit")
+    ap.add_argument("--show", action="store_true",
+                    help="print each scenario's adoption report")
+    args = ap.parse_args()
+
+    if args.list:
+        for s in scenario_list():
+            extra = "" if s in scenario_list(False) else " (extra)"
+            print(f"{s['name']:36} {s['kernel']:6} {s['role']:6} "
+                  f"iommu={s['iommu']} capture={s['capture']!r}{extra}")
+        return 0
+
+    if args.bench:
+        chosen = [s for s in scenario_list() if s["name"] == args.bench]
+        if not chosen:
+            sys.exit(f"lab: no scenario {args.bench}")
+        chosen = [dict(chosen[0], name=f"{args.bench}-{i + 1}")
+                  for i in range(args.repeat)]
+        args.results = os.path.join(BUILD, "bench")
+    elif args.only:
+        names = [n for n in args.only.replace(",", " ").split() if n]
+        by_name = {s["name"]: s for s in scenario_list()}
+        unknown = [n for n in names if n not in by_name]
+        if unknown:
+            sys.exit(f"lab: unknown scenario(s): {' '.join(unknown)}")
+        chosen = [by_name[n] for n in names]
+    else:
+        chosen = scenario_list(include_extra=False)
+
+    if args.timeout:
+        chosen = [dict(s, timeout=args.timeout) for s in chosen]
+
+    if args.kernels:
+        need = {args.kernel or s["kernel"] for s in chosen}
+        print(" ".join(k for k in ("stock", "ours") if k in need))
+        return 0
+
+    os.makedirs(args.results, exist_ok=True)
+    kinds = [args.kernel or s["kernel"] for s in chosen]
+    probe_kind = next((k for k in ["ours", "stock"] if k in kinds and
+                       os.path.exists(os.path.join(BUILD, k, "first.cpio.gz"))),
+                      None)
+    if probe_kind or os.path.exists(os.path.join(BUILD, "accel")):
+        kind = probe_kind or "stock"
+        accel, why = detect_accel(os.path.join(BUILD, kind, "bzImage"),
+                                  os.path.join(BUILD, kind, "first.cpio.gz"))
+    else:
+        accel, why = "tcg", "no kernel built to probe with"
+    log(f"running {len(chosen)} scenario(s) with accel={accel} ({why})")
+
+    reslist = []
+    for sc in chosen:
+        log(f"{sc['name']}: start (kernel {args.kernel or sc['kernel']})")
+        res = run_scenario(sc, accel, args.results, args.kernel)
+        reslist.append(res)
+        log(fmt(res))
+        if args.show:
+            show_report(os.path.join(args.results, sc["name"]), res)
+        write_reports(args.results, accel, why, reslist)
+
+    if args.bench:
+        for key in ["wall_s", "start_to_net_up_ms", "panic_to_init_ms",
+                    "panic_to_dump_saved_ms", "dma_after_panic",
+                    "dmar_faults", "qemu_dmar_faults"]:
+            vals = [r.get(key) for r in reslist]
+            nums = [v for v in vals if isinstance(v, (int, float))]
+            stat = (f"min {min(nums)} median {sorted(nums)[len(nums) // 2]} "
+                    f"max {max(nums)}") if nums else ""
+            print(f"bench {args.bench} {key}: {vals} {stat}")
+
+    passed = sum(1 for r in reslist if r["result"] == "pass")
+    failed = len(reslist) - passed
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
