@@ -28,7 +28,7 @@ if [ "$kind" = ours ]; then
 	"$lab/overlay.sh" "$BUILD/src/pristine" "$tree" "$REPO"
 	cp "$REPO/Kconfig.fragment" "$frag.new"
 else
-	"$lab/overlay.sh" "$BUILD/src/pristine" "$tree"
+	"$lab/overlay.sh" "$BUILD/src/pristine" "$tree" "$REPO" stock
 	grep -v 'KDUMP_ADOPT' "$REPO/Kconfig.fragment" >"$frag.new"
 fi
 if ! cmp -s "$frag.new" "$frag" || [ ! -f "$tree/.config" ]; then

@@ -35,6 +35,7 @@ import zlib
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import groundtruth  # noqa: E402
+import handover  # noqa: E402
 import scenarios  # noqa: E402
 import vtdwalk  # noqa: E402
 
@@ -51,6 +52,7 @@ DEFAULTS = {
     "cmdline": "",
     "capture": "",
     "load": "udp",
+    "udp_rate": 50,
     "expect_faults": False,
     "checks": ["dump", "clean_logs", "dma_after_panic", "faults"],
     "timeout": 240,
@@ -202,7 +204,7 @@ def boot(sc, accel, rundir, bzimage, initrd, stop_on=None):
         lines.put(None)
 
     threading.Thread(target=reader, daemon=True).start()
-    sender = UdpSender(port) if "udp" in sc["load"] else None
+    sender = UdpSender(port, sc["udp_rate"]) if "udp" in sc["load"] else None
     st = {"phase": "boot-" + sc["role"], "reason": None}
     marks, serial = {}, []
     deadline = t0 + sc["timeout"]
@@ -492,6 +494,14 @@ def analyse(sc, rundir, run):
             res["ground_truth_match"], res["ground_truth_detail"] = gt
             if "ground_truth" in checks and not gt[0]:
                 failures.append("ground truth: " + gt[1])
+
+    if "handover" in checks:
+        ok, detail, fig = handover.check_handover(
+            rundir, sc["handover"], sc["kernel"] == "ours")
+        res.update(fig)
+        res["handover_ok"], res["handover_detail"] = ok, detail
+        if not ok:
+            failures.append("hand-over: " + detail)
 
     # Large raw disk images are not kept.
     if os.path.exists(f"{rundir}/labdump.img"):

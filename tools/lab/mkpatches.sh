@@ -18,8 +18,8 @@ while read -r p; do
 		for f in $files; do
 			mkdir -p "$W/a/$(dirname "$f")"
 			cp "$P/$f" "$W/a/$f"
-			(cd "$W" && diff -u --label "a/$f" --label "b/$f" \
-				"a/$f" "b/$f") || true
+			(cd "$W" && git diff --no-index --src-prefix= \
+				--dst-prefix= "a/$f" "b/$f") || true
 		done
 	} >"$p.new"
 	mv "$p.new" "$p"

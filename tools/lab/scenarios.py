@@ -23,6 +23,8 @@ HDA = ["-audiodev", "none,id=snd0",
        "-device", "hda-output,audiodev=snd0"]
 
 CYCLE_CHECKS = ["dump", "clean_logs", "dma_after_panic", "faults"]
+WINDOW = ("initcall_blacklist=e1000_init_module "
+          "kdump_dma_window_test.enable=1 lab.handover=00:02.0")
 # Adoption on our kernel must also equal the crashed kernel's tables.
 ADOPT_CHECKS = CYCLE_CHECKS + ["ground_truth"]
 
@@ -141,6 +143,33 @@ SCENARIOS = [
         "load": "udp",
         "expect_faults": False,
         "checks": CYCLE_CHECKS,
+    },
+    # The hand-over window: a driver that maps DMA before it resets a
+    # device still receiving (drivers/misc/kdump_dma_window_test.c, with
+    # e1000e kept off the NIC).  Stock gives the device an empty domain.
+    {
+        "name": "handover-e1000e-stock",
+        "kernel": "stock",
+        "iommu": "aw-bits=48",
+        "capture": WINDOW,
+        "load": "udp",
+        "expect_faults": True,
+        "handover": "00:02.0",
+        # Slow enough that the RX ring (512 buffers) is not yet full,
+        # and the NIC still receiving, when the window opens.
+        "udp_rate": 10,
+        "checks": CYCLE_CHECKS + ["handover"],
+    },
+    {
+        "name": "handover-e1000e-ours",
+        "kernel": "ours",
+        "iommu": "aw-bits=48",
+        "capture": WINDOW + " intel_iommu_kdump=inplace",
+        "load": "udp",
+        "expect_faults": False,
+        "handover": "00:02.0",
+        "udp_rate": 10,
+        "checks": ADOPT_CHECKS + ["handover"],
     },
     {
         "name": "ours-legacy-aw48-reset",

@@ -135,6 +135,19 @@ enum kdump_ctx_state {
 
 #define KDUMP_CTX_WHOLE_TABLE	0xffff	/* devfn of a refused context table */
 
+/* What became of an adopted context once the capture kernel took over. */
+enum kdump_handover {
+	KDUMP_HO_ADOPTED,	/* old context in use, no new domain yet */
+	KDUMP_HO_HANDED_OVER,	/* new domain, old mappings kept in it */
+	KDUMP_HO_RELEASED,	/* old mappings and reservations dropped */
+};
+
+static const char * const kdump_handover_names[] = {
+	[KDUMP_HO_ADOPTED]	= "adopted",
+	[KDUMP_HO_HANDED_OVER]	= "handed-over",
+	[KDUMP_HO_RELEASED]	= "released",
+};
+
 /* One old context entry (legacy) or scalable-mode context, as judged. */
 struct kdump_context {
 	u16 bus;
@@ -149,6 +162,10 @@ struct kdump_context {
 	u64 new_table;		/* its copy in copy mode, else old_table */
 	u64 bad_addr;
 	struct kdump_walk *walk;	/* translation of requests w/o PASID */
+	u8 handover;			/* enum kdump_handover */
+	unsigned int legacy_maps;	/* runs mapped into the new domain */
+	unsigned int legacy_skipped;	/* runs it could not take */
+	struct dmar_domain *domain;	/* the new domain, once handed over */
 };
 
 /* What was found and adopted on one IOMMU. */
@@ -183,6 +200,8 @@ struct kdump_iommu {
 };
 
 static struct kdump_iommu *kdump_iommus[DMAR_UNITS_SUPPORTED];
+/* Serialises the hand-over, release and readers after boot. */
+static DEFINE_MUTEX(kdump_lock);
 static struct kdump_mem_map kdump_mm;
 
 static int __init intel_iommu_kdump_setup(char *str)
@@ -605,6 +624,36 @@ static int kdump_walk_add_range(struct kdump_walk *w, u64 start, u64 last,
 	return 0;
 }
 
+static int kdump_walk_add_map(struct kdump_walk *w, u64 iova, u64 phys,
+			      u64 size, u8 perm)
+{
+	struct kdump_map *m;
+
+	if (w->nr_maps) {
+		m = &w->maps[w->nr_maps - 1];
+		if (m->iova + m->size == iova && m->phys + m->size == phys &&
+		    m->perm == perm) {
+			m->size += size;
+			return 0;
+		}
+	}
+	if (w->nr_maps == w->max_maps) {
+		unsigned int max = max(16U, w->max_maps * 2);
+
+		m = krealloc_array(w->maps, max, sizeof(*m), GFP_KERNEL);
+		if (!m)
+			return -ENOMEM;
+		w->maps = m;
+		w->max_maps = max;
+	}
+	m = &w->maps[w->nr_maps++];
+	m->iova = iova;
+	m->phys = phys;
+	m->size = size;
+	m->perm = perm;
+	return 0;
+}
+
 static int kdump_walk_leaf(struct kdump_walker *k, u64 pte, int level,
 			   u64 iova)
 {
@@ -626,7 +675,9 @@ static int kdump_walk_leaf(struct kdump_walker *k, u64 pte, int level,
 		return kdump_walk_fail(k, r, addr);
 	k->w->leaves[level - 1]++;
 	if (kdump_walk_add_range(k->w, iova, iova + size - 1,
-				 kdump_pte_perm(k->w->format, pte)))
+				 kdump_pte_perm(k->w->format, pte)) ||
+	    kdump_walk_add_map(k->w, iova, addr, size,
+			       kdump_pte_perm(k->w->format, pte)))
 		return kdump_walk_fail(k, KDUMP_NO_MEMORY, 0);
 	return 0;
 }
@@ -750,6 +801,10 @@ VISIBLE_IF_KUNIT void kdump_walk_free(struct kdump_walk *w)
 	w->ranges = NULL;
 	w->nr_ranges = 0;
 	w->max_ranges = 0;
+	kfree(w->maps);
+	w->maps = NULL;
+	w->nr_maps = 0;
+	w->max_maps = 0;
 	if (w->pages.next)
 		iommu_put_pages_list(&w->pages);
 }
@@ -1321,7 +1376,8 @@ static void kdump_account(struct kdump_iommu *st)
 		struct kdump_walk *w = st->walks[i];
 
 		st->bytes_held += sizeof(*w) + w->copied_pages * PAGE_SIZE +
-				  w->max_ranges * sizeof(*w->ranges);
+				  w->max_ranges * sizeof(*w->ranges) +
+				  w->max_maps * sizeof(*w->maps);
 	}
 	for (i = 0; i < st->nr_ctx; i++) {
 		struct kdump_walk *w = st->ctx[i].walk;
@@ -1425,6 +1481,164 @@ int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
 		st->nr_iova_pages, div_u64(st->duration_ns, NSEC_PER_USEC),
 		st->bytes_held >> 10, kdump_mode_names[st->mode],
 		st->nr_refused);
+	return 0;
+}
+
+/* ---- Hand-over to the capture kernel's domains ----------------------- */
+
+static struct kdump_context *kdump_find_context(struct intel_iommu *iommu,
+						u8 bus, u8 devfn)
+{
+	struct kdump_iommu *st = kdump_state(iommu);
+	unsigned int i;
+
+	if (!st || !st->adopted)
+		return NULL;
+	for (i = 0; i < st->nr_ctx; i++)
+		if (st->ctx[i].bus == bus && st->ctx[i].devfn == devfn &&
+		    st->ctx[i].state == KDUMP_CTX_ADOPTED)
+			return &st->ctx[i];
+	return NULL;
+}
+
+static struct kdump_context *kdump_dev_context(struct device *dev)
+{
+	struct device_domain_info *info = dev_iommu_priv_get(dev);
+
+	if (!info || !info->iommu)
+		return NULL;
+	return kdump_find_context(info->iommu, info->bus, info->devfn);
+}
+
+static int kdump_iommu_prot(u8 perm)
+{
+	return (perm & KDUMP_PERM_READ ? IOMMU_READ : 0) |
+	       (perm & KDUMP_PERM_WRITE ? IOMMU_WRITE : 0);
+}
+
+/**
+ * intel_iommu_kdump_handover() - give a new domain a device's old mappings
+ * @domain: the paging domain the device is being attached to
+ * @dev: the device, whose context may have been adopted
+ *
+ * Called by dmar_domain_attach_device() before the device's context entry
+ * is switched to @domain.  Mainline gives such a device a fresh, empty
+ * domain, assuming its driver has reset it by its first DMA mapping; a
+ * driver that maps before it resets lets the old DMA hit an empty table.
+ * Here every IOVA the crashed kernel had mapped for the device is mapped
+ * in @domain to the same physical page, so the switch is invisible to DMA
+ * still in flight.  The IOVA allocator never hands these IOVAs out: they
+ * are reserved regions (intel_iommu_kdump_get_resv_regions()).
+ *
+ * The old context is then torn down by the caller: Present cleared, the
+ * context cache and the old domain-id's IOTLB invalidated (VT-d spec,
+ * "Guidance to Software for Invalidations", 6.5.3.3), the new entry
+ * written.  The old domain-id stays reserved.
+ *
+ * Context: process context, the device's group mutex held.
+ */
+void intel_iommu_kdump_handover(struct dmar_domain *domain, struct device *dev)
+{
+	struct kdump_context *c;
+	u64 max_iova;
+	unsigned int i;
+
+	if (!is_kdump_kernel())
+		return;
+	mutex_lock(&kdump_lock);
+	c = kdump_dev_context(dev);
+	if (!c || c->handover != KDUMP_HO_ADOPTED)
+		goto out;
+
+	max_iova = domain->gaw >= 64 ? U64_MAX : BIT_ULL(domain->gaw) - 1;
+	for (i = 0; c->walk && i < c->walk->nr_maps; i++) {
+		const struct kdump_map *m = &c->walk->maps[i];
+		phys_addr_t cur = iommu_iova_to_phys(&domain->domain, m->iova);
+
+		/* A sibling in the device's group may have mapped it. */
+		if (cur == m->phys) {
+			c->legacy_maps++;
+			continue;
+		}
+		if (cur || m->iova + m->size - 1 > max_iova ||
+		    iommu_map(&domain->domain, m->iova, m->phys, m->size,
+			      kdump_iommu_prot(m->perm), GFP_KERNEL)) {
+			c->legacy_skipped++;
+			continue;
+		}
+		c->legacy_maps++;
+	}
+	c->domain = domain;
+	c->handover = KDUMP_HO_HANDED_OVER;
+	if (c->legacy_skipped)
+		dev_warn(dev, "kdump: %u old mappings could not be kept in the new domain\n",
+			 c->legacy_skipped);
+	else if (kdump_debug_mask & KDUMP_DBG_CONTEXTS)
+		dev_info(dev, "kdump: handed over with %u old mappings\n",
+			 c->legacy_maps);
+out:
+	mutex_unlock(&kdump_lock);
+}
+
+/**
+ * intel_iommu_kdump_get_resv_regions() - reserve a device's old IOVAs
+ * @dev: the device
+ * @head: the list of reserved regions being built
+ *
+ * While a device's adopted context or its legacy mappings are live, the
+ * IOVA ranges the crashed kernel had mapped for it are reported as
+ * IOMMU_RESV_RESERVED, so the DMA layer never allocates them and new
+ * mappings never alias DMA still in flight.
+ */
+void intel_iommu_kdump_get_resv_regions(struct device *dev,
+					struct list_head *head)
+{
+	struct iommu_resv_region *reg;
+	struct kdump_context *c;
+	unsigned int i;
+
+	if (!is_kdump_kernel())
+		return;
+	mutex_lock(&kdump_lock);
+	c = kdump_dev_context(dev);
+	if (!c || !c->walk || c->handover == KDUMP_HO_RELEASED)
+		goto out;
+	for (i = 0; i < c->walk->nr_ranges; i++) {
+		const struct kdump_iova_range *r = &c->walk->ranges[i];
+
+		reg = iommu_alloc_resv_region(r->start, r->last - r->start + 1,
+					      0, IOMMU_RESV_RESERVED,
+					      GFP_KERNEL);
+		if (!reg)
+			break;
+		list_add_tail(&reg->list, head);
+	}
+out:
+	mutex_unlock(&kdump_lock);
+}
+
+/*
+ * Drop the old mappings of a handed-over device: its driver has reset it,
+ * so no DMA can use them any more.  iommu_unmap() flushes the IOTLB of the
+ * new domain for the range.  The IOVA holes the allocator reserved stay
+ * reserved for the life of the domain; only later domains lose them.
+ */
+static int kdump_release_context(struct kdump_context *c)
+{
+	struct iommu_domain *domain;
+	unsigned int i;
+
+	lockdep_assert_held(&kdump_lock);
+	if (c->handover != KDUMP_HO_HANDED_OVER)
+		return -EINVAL;
+	domain = &c->domain->domain;
+	for (i = 0; c->walk && i < c->walk->nr_maps; i++) {
+		const struct kdump_map *m = &c->walk->maps[i];
+
+		if (iommu_iova_to_phys(domain, m->iova) == m->phys)
+			iommu_unmap(domain, m->iova, m->size);
+	}
+	c->handover = KDUMP_HO_RELEASED;
 	return 0;
 }
 
@@ -1571,6 +1785,7 @@ static int kdump_contexts_show(struct seq_file *m, void *unused)
 	unsigned int i, n;
 
 	seq_puts(m, "iommu\tbdf\tstate\tdid\ttt\taw\told_table\tnew_table\thandover\treason\n");
+	guard(mutex)(&kdump_lock);
 	for (i = 0; i < DMAR_UNITS_SUPPORTED; i++) {
 		st = kdump_iommu_at(i);
 		if (!st)
@@ -1585,8 +1800,8 @@ static int kdump_contexts_show(struct seq_file *m, void *unused)
 				   ok ? "adopted" : "refused", c->did,
 				   kdump_tt_name(c), c->aw, c->old_table);
 			if (ok)
-				seq_printf(m, "0x%llx\tadopted\t-\n",
-					   c->new_table);
+				seq_printf(m, "0x%llx\t%s\t-\n", c->new_table,
+					   kdump_handover_names[c->handover]);
 			else
 				seq_printf(m, "-\tblocked\t%s\n",
 					   kdump_refusal_name(c->reason));
@@ -1661,6 +1876,55 @@ static int kdump_iova_ranges_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(kdump_iova_ranges);
 
+/* Write "BB:DD.F" or "all" to drop handed-over devices' old mappings. */
+static ssize_t kdump_release_write(struct file *file, const char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	unsigned int bus, dev, fn, i, n, released = 0;
+	bool all = false;
+	char buf[16];
+	int ret = 0;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sysfs_streq(buf, "all"))
+		all = true;
+	else if (sscanf(buf, "%x:%x.%x", &bus, &dev, &fn) != 3 ||
+		 bus > 0xff || dev > 0x1f || fn > 7)
+		return -EINVAL;
+
+	mutex_lock(&kdump_lock);
+	for (i = 0; i < DMAR_UNITS_SUPPORTED; i++) {
+		struct kdump_iommu *st = kdump_iommu_at(i);
+
+		for (n = 0; st && n < st->nr_ctx; n++) {
+			struct kdump_context *c = &st->ctx[n];
+
+			if (c->state != KDUMP_CTX_ADOPTED ||
+			    (!all && (c->bus != bus ||
+				      c->devfn != PCI_DEVFN(dev, fn))))
+				continue;
+			if (kdump_release_context(c))
+				ret = -EBUSY;
+			else
+				released++;
+		}
+	}
+	mutex_unlock(&kdump_lock);
+	if (!released)
+		return ret ? ret : -ENODEV;
+	return len;
+}
+
+static const struct file_operations kdump_release_fops = {
+	.owner = THIS_MODULE,
+	.write = kdump_release_write,
+	.llseek = noop_llseek,
+};
+
 /**
  * intel_iommu_kdump_debugfs_init() - create the kdump/ debugfs directory
  * @parent: /sys/kernel/debug/iommu/intel
@@ -1683,4 +1947,5 @@ void intel_iommu_kdump_debugfs_init(struct dentry *parent)
 	debugfs_create_file("iova_ranges", 0400, dir, NULL,
 			    &kdump_iova_ranges_fops);
 	debugfs_create_x32("debug_mask", 0600, dir, &kdump_debug_mask);
+	debugfs_create_file("release", 0200, dir, NULL, &kdump_release_fops);
 }

@@ -15,11 +15,17 @@
 #include <linux/types.h>
 
 struct dentry;
+struct device;
+struct dmar_domain;
 struct intel_iommu;
 
 #ifdef CONFIG_INTEL_IOMMU_KDUMP_ADOPT
 void intel_iommu_kdump_snapshot(struct intel_iommu *iommu);
 int intel_iommu_kdump_adopt(struct intel_iommu *iommu);
+void intel_iommu_kdump_handover(struct dmar_domain *domain,
+				struct device *dev);
+void intel_iommu_kdump_get_resv_regions(struct device *dev,
+					struct list_head *head);
 void intel_iommu_kdump_debugfs_init(struct dentry *parent);
 #else
 static inline void intel_iommu_kdump_snapshot(struct intel_iommu *iommu)
@@ -29,6 +35,16 @@ static inline void intel_iommu_kdump_snapshot(struct intel_iommu *iommu)
 static inline int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
 {
 	return -EOPNOTSUPP;
+}
+
+static inline void intel_iommu_kdump_handover(struct dmar_domain *domain,
+					      struct device *dev)
+{
+}
+
+static inline void intel_iommu_kdump_get_resv_regions(struct device *dev,
+						      struct list_head *head)
+{
 }
 
 static inline void intel_iommu_kdump_debugfs_init(struct dentry *parent)
@@ -103,6 +119,14 @@ struct kdump_iova_range {
 	u8 perm;
 };
 
+/* A run of IOVA mapped to contiguous physical memory with @perm. */
+struct kdump_map {
+	u64 iova;
+	u64 phys;
+	u64 size;
+	u8 perm;
+};
+
 /* The result of walking one old page table. */
 struct kdump_walk {
 	u64 root;
@@ -114,6 +138,9 @@ struct kdump_walk {
 	struct kdump_iova_range *ranges;
 	unsigned int nr_ranges;
 	unsigned int max_ranges;
+	struct kdump_map *maps;		/* what the hand-over re-creates */
+	unsigned int nr_maps;
+	unsigned int max_maps;
 	unsigned long leaves[3];	/* 4KiB, 2MiB, 1GiB */
 	unsigned long tables;
 	unsigned long copied_pages;

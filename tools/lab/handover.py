@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The hand-over check: what the capture kernel did with a device whose
+old context it adopted, once a driver used the DMA API on it.
+
+The guest (lab.handover=BB:DD.F on the capture command line) saves in its
+report (cap/handover/): the device's domain_translation_struct before
+and after writing the BDF to kdump/release, kdump/contexts before, and
+the IOVAs the window test driver was given.  The crashed kernel's IOVA
+ranges for the device come from the host's own walk of the dump
+(walk/iova_ranges), so stock and ours are judged against the same truth.
+
+    handover_state        the device's hand-over column before release
+    legacy_pages          old pages mapped in the new domain before release
+    legacy_pages_missing  old pages the new domain did not map (ours: 0)
+    legacy_pages_after    old pages still mapped after release (ours: 0)
+    new_iovas             IOVAs the window driver was given
+    new_iova_overlaps     of those, how many fall in an old range (ours: 0)
+"""
+
+import os
+import re
+
+PAGE = 4096
+WINDOW = re.compile(r"window: iova (0x[0-9a-f]+) size (0x[0-9a-f]+)")
+
+
+def old_ranges(rundir, bdf):
+    """[(start, end)] of the crashed kernel's mapped IOVA for bdf."""
+    path = f"{rundir}/walk/iova_ranges"
+    out = []
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        next(f, None)
+        for line in f:
+            col = line.rstrip("\n").split("\t")
+            if len(col) >= 4 and col[1] == bdf:
+                out.append((int(col[2], 16), int(col[3], 16)))
+    return out
+
+
+def mapped_pages(path):
+    """IOVA page numbers a domain_translation_struct file lists."""
+    pages = set()
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        for line in f:
+            if not line.startswith("0x") or "|" not in line:
+                continue
+            pfn_txt, rest = line.split("|", 1)
+            ncols = len(rest.split())
+            # 5 columns: a 4K leaf; 4: 2M; 3: 1G (see debugfs.c).
+            span = {5: 1, 4: 512, 3: 512 * 512}.get(ncols, 1)
+            pfn = int(pfn_txt.strip(), 16)
+            pages.update(range(pfn, pfn + span))
+    return pages
+
+
+def window_iovas(rundir):
+    path = f"{rundir}/cap/handover/window-iovas"
+    if not os.path.exists(path):
+        return []
+    with open(path, errors="replace") as f:
+        return [(int(m.group(1), 16), int(m.group(2), 16))
+                for m in map(WINDOW.search, f) if m]
+
+
+def handover_state(rundir, bdf):
+    path = f"{rundir}/cap/handover/contexts-before"
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        for line in f:
+            col = line.rstrip("\n").split("\t")
+            if len(col) >= 9 and col[1] == bdf:
+                return col[8]
+    return None
+
+
+def check_handover(rundir, bdf, ours):
+    """(ok, detail, figures) for the device bdf."""
+    fig = {}
+    ranges = old_ranges(rundir, bdf)
+    if ranges is None:
+        return False, "no walk of the dump (walk/iova_ranges)", fig
+    old = set()
+    for start, end in ranges:
+        old.update(range(start // PAGE, end // PAGE + 1))
+
+    new = window_iovas(rundir)
+    fig["new_iovas"] = len(new)
+    fig["new_iova_overlaps"] = sum(
+        1 for iova, size in new
+        if any(iova <= end and iova + size - 1 >= start
+               for start, end in ranges))
+    problems = []
+    if not new:
+        problems.append("the window driver reported no IOVA")
+    if fig["new_iova_overlaps"]:
+        problems.append(f"{fig['new_iova_overlaps']} new IOVAs overlap old ranges")
+    if not ours:
+        return not problems, "; ".join(problems) or "window driver ran", fig
+
+    fig["handover_state"] = handover_state(rundir, bdf)
+    before = mapped_pages(f"{rundir}/cap/handover/before")
+    after = mapped_pages(f"{rundir}/cap/handover/after")
+    if before is None or after is None:
+        problems.append("no domain_translation_struct before/after release")
+    else:
+        fig["legacy_pages"] = len(old & before)
+        fig["legacy_pages_missing"] = len(old - before)
+        fig["legacy_pages_after"] = len(old & after)
+        if fig["legacy_pages_missing"]:
+            problems.append(f"{fig['legacy_pages_missing']} old pages not "
+                            "mapped in the new domain")
+        if fig["legacy_pages_after"]:
+            problems.append(f"{fig['legacy_pages_after']} old pages still "
+                            "mapped after release")
+    if fig["handover_state"] != "handed-over":
+        problems.append(f"hand-over state {fig['handover_state']}")
+    detail = "; ".join(problems) or (
+        f"{fig.get('legacy_pages')} old pages kept, dropped on release; "
+        f"{fig['new_iovas']} new IOVAs, none in an old range")
+    return not problems, detail, fig
