@@ -47,6 +47,7 @@ kernel-stock kernel-ours: kernel-%:
 	flock $(BUILD)/.kernel-$*.lock $(LAB)/build-kernel.sh $*
 
 image:
+	$(LAB)/selftests.sh
 	$(LAB)/image.sh
 
 # Sub-makes keep the order of the steps under make -j as well.

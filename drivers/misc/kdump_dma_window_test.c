@@ -40,7 +40,7 @@ static int dma_window_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	void __iomem *regs;
 	void *coherent;
 	struct page *pages[WINDOW_BUFS];
-	int i, ret;
+	int i, ret, written, mapped;
 
 	if (!enable || !is_kdump_kernel())
 		return -ENODEV;
@@ -64,7 +64,7 @@ static int dma_window_probe(struct pci_dev *pdev, const struct pci_device_id *id
 		 (u64)coherent_iova, SZ_64K);
 
 	for (i = 0; i < WINDOW_BUFS; i++) {
-		pages[i] = alloc_page(GFP_KERNEL);
+		pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO);
 		if (!pages[i])
 			break;
 		iova[i] = dma_map_page(&pdev->dev, pages[i], 0, PAGE_SIZE,
@@ -86,10 +86,20 @@ static int dma_window_probe(struct pci_dev *pdev, const struct pci_device_id *id
 	msleep(20);
 	dev_info(&pdev->dev, "window: closed, device reset\n");
 
+	/*
+	 * Nothing was asked of the device: a written buffer is DMA the
+	 * crashed kernel started, landing in this kernel's memory.
+	 */
+	written = !memchr_inv(coherent, 0, SZ_64K) ? 0 : 1;
+	mapped = i;
 	while (--i >= 0) {
 		dma_unmap_page(&pdev->dev, iova[i], PAGE_SIZE, DMA_FROM_DEVICE);
+		if (memchr_inv(page_address(pages[i]), 0, PAGE_SIZE))
+			written++;
 		__free_page(pages[i]);
 	}
+	dev_info(&pdev->dev, "window: %d of %d new buffers written by stale DMA\n",
+		 written, mapped + 1);
 	return 0;
 }
 

@@ -15,6 +15,11 @@ ranges for the device come from the host's own walk of the dump
     legacy_pages_after    old pages still mapped after release (ours: 0)
     new_iovas             IOVAs the window driver was given
     new_iova_overlaps     of those, how many fall in an old range (ours: 0)
+    stale_dma_buffers     new buffers the old DMA wrote into (ours: 0)
+
+On stock the window shows the problem either as DMAR faults or, when the
+new IOVAs reuse old ones, as old DMA landing in the new buffers; the
+check passes on stock when the problem shows, on ours when it does not.
 """
 
 import os
@@ -22,6 +27,7 @@ import re
 
 PAGE = 4096
 WINDOW = re.compile(r"window: iova (0x[0-9a-f]+) size (0x[0-9a-f]+)")
+STALE = re.compile(r"window: (\d+) of (\d+) new buffers written by stale DMA")
 
 
 def old_ranges(rundir, bdf):
@@ -66,6 +72,17 @@ def window_iovas(rundir):
                 for m in map(WINDOW.search, f) if m]
 
 
+def stale_buffers(rundir):
+    path = f"{rundir}/cap/handover/window-iovas"
+    if not os.path.exists(path):
+        return None
+    with open(path, errors="replace") as f:
+        for m in map(STALE.search, f):
+            if m:
+                return int(m.group(1))
+    return None
+
+
 def handover_state(rundir, bdf):
     path = f"{rundir}/cap/handover/contexts-before"
     if not os.path.exists(path):
@@ -78,8 +95,8 @@ def handover_state(rundir, bdf):
     return None
 
 
-def check_handover(rundir, bdf, ours):
-    """(ok, detail, figures) for the device bdf."""
+def check_handover(rundir, bdf, ours, faults=0):
+    """(ok, detail, figures) for the device bdf; faults: DMAR faults seen."""
     fig = {}
     ranges = old_ranges(rundir, bdf)
     if ranges is None:
@@ -94,13 +111,25 @@ def check_handover(rundir, bdf, ours):
         1 for iova, size in new
         if any(iova <= end and iova + size - 1 >= start
                for start, end in ranges))
+    fig["stale_dma_buffers"] = stale_buffers(rundir)
     problems = []
-    if not new:
-        problems.append("the window driver reported no IOVA")
+    if not new or fig["stale_dma_buffers"] is None:
+        return False, "the window driver did not run to the end", fig
+    if not ours:
+        shown = [f"{faults} DMAR faults"] if faults else []
+        if fig["new_iova_overlaps"]:
+            shown.append(f"{fig['new_iova_overlaps']} new IOVAs in old ranges")
+        if fig["stale_dma_buffers"]:
+            shown.append(f"{fig['stale_dma_buffers']} new buffers written "
+                         "by stale DMA")
+        if not shown:
+            return False, "the window showed no problem on stock", fig
+        return True, "stock: " + ", ".join(shown), fig
     if fig["new_iova_overlaps"]:
         problems.append(f"{fig['new_iova_overlaps']} new IOVAs overlap old ranges")
-    if not ours:
-        return not problems, "; ".join(problems) or "window driver ran", fig
+    if fig["stale_dma_buffers"]:
+        problems.append(f"{fig['stale_dma_buffers']} new buffers written by "
+                        "stale DMA")
 
     fig["handover_state"] = handover_state(rundir, bdf)
     before = mapped_pages(f"{rundir}/cap/handover/before")
@@ -121,5 +150,6 @@ def check_handover(rundir, bdf, ours):
         problems.append(f"hand-over state {fig['handover_state']}")
     detail = "; ".join(problems) or (
         f"{fig.get('legacy_pages')} old pages kept, dropped on release; "
-        f"{fig['new_iovas']} new IOVAs, none in an old range")
+        f"{fig['new_iovas']} new IOVAs, none in an old range, "
+        "no buffer written by stale DMA")
     return not problems, detail, fig

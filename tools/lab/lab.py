@@ -54,6 +54,7 @@ DEFAULTS = {
     "load": "udp",
     "udp_rate": 50,
     "expect_faults": False,
+    "selftest_break": "",
     "checks": ["dump", "clean_logs", "dma_after_panic", "faults"],
     "timeout": 240,
     "memory": "1G",
@@ -97,6 +98,8 @@ DMAR_FAULT_LINE = re.compile(
     r"DMAR: \[(DMA (Read|Write)|INTR-REMAP)[^\]]*\].*Request device")
 TRACE_LINE = re.compile(r"^(\d+)@(\d+\.\d+):(\w+)\s?(.*)$")
 KMSG_LINE = re.compile(r"^\[\s*\d+\.\d+\] ")
+# Top-level KTAP result of a kselftest_harness program.
+KTAP_RESULT = re.compile(r"^(ok|not ok) \d+ (\S+)(?:\s+#\s*(\w+)?(.*))?$")
 
 
 def log(msg):
@@ -124,8 +127,15 @@ def qemu_command(sc, accel, bzimage, initrd, rundir, port):
     append = (f"console=ttyS0 crashkernel=256M lab.scenario={sc['name']} "
               f"lab.role={role} lab.load={sc['load'] or 'none'} "
               f"kunit.enable=0 panic=1")
-    if sc["capture"]:
-        append += f' lab.capture="{sc["capture"]}"'
+    # The capture kernel's selftests read their knobs from its command
+    # line: faults the scenario expects, a deliberately broken oracle.
+    capture = sc["capture"]
+    if sc["expect_faults"]:
+        capture += " lab.expect_faults=1"
+    if sc["selftest_break"]:
+        capture += f" lab.selftest_break={sc['selftest_break']}"
+    if capture.strip():
+        append += f' lab.capture="{capture.strip()}"'
     if sc["cmdline"]:
         append += " " + sc["cmdline"]
     iommu = "intel-iommu,intremap=on" + (
@@ -376,6 +386,42 @@ def kunit_totals(lines):
     return tot if seen else None
 
 
+def selftest_results(rundir, lines):
+    """The capture kernel's kselftest KTAP (the copy on the capture disk,
+    else the console between LAB-BEGIN/LAB-END selftests) → counts, or
+    None when no selftest result was printed."""
+    path = os.path.join(rundir, "cap", "selftests.ktap")
+    if os.path.exists(path):
+        with open(path, errors="replace") as f:
+            ktap, source = f.read().splitlines(), "disk"
+    else:
+        ktap, source, inside = [], "console", False
+        for line in lines:
+            if line.startswith("LAB-BEGIN selftests"):
+                inside = True
+            elif line.startswith("LAB-END selftests"):
+                inside = False
+            elif inside:
+                ktap.append(line)
+    out = {"passed": 0, "failed": 0, "skipped": 0, "failures": [],
+           "source": source}
+    seen = False
+    for line in ktap:
+        m = KTAP_RESULT.match(line.strip("\r"))
+        if not m:
+            continue
+        seen = True
+        ok, name, directive = m.group(1) == "ok", m.group(2), m.group(3)
+        if directive and directive.upper() == "SKIP":
+            out["skipped"] += 1
+        elif ok:
+            out["passed"] += 1
+        else:
+            out["failed"] += 1
+            out["failures"].append(name)
+    return out if seen else None
+
+
 def base_result(sc, kind=None):
     """The keys every scenario entry has, even a run that never started."""
     return {"name": sc["name"], "kernel": kind or sc["kernel"],
@@ -481,6 +527,23 @@ def analyse(sc, rundir, run):
             failures.append("no KUnit totals on the console")
         elif tot["fail"] or not tot["pass"]:
             failures.append(f"KUnit pass:{tot['pass']} fail:{tot['fail']}")
+    if sc["role"] == "first":
+        st = selftest_results(rundir, capture_log)
+        for k in ("passed", "failed", "skipped", "failures"):
+            res[f"selftests_{k}"] = st[k] if st else None
+        if "selftests" in checks:
+            if st is None:
+                failures.append("no selftest KTAP from the capture kernel")
+            elif sc["selftest_break"]:
+                # Negative control: the broken oracle must be noticed.
+                if not st["failed"]:
+                    failures.append(f"selftest_break={sc['selftest_break']}"
+                                    ": no selftest failed")
+            elif st["failed"]:
+                failures.append("selftests failed: " +
+                                " ".join(st["failures"]))
+            elif not st["passed"]:
+                failures.append(f"no selftest ran ({st['skipped']} skipped)")
     if sc["role"] == "first" and "LAB: capture-done" not in marks and not run["reason"]:
         failures.append(f"capture did not finish (qemu exited in {run['phase']})")
     if sc["role"] == "kunit" and "LAB: kunit-done" not in marks and not run["reason"]:
@@ -497,7 +560,8 @@ def analyse(sc, rundir, run):
 
     if "handover" in checks:
         ok, detail, fig = handover.check_handover(
-            rundir, sc["handover"], sc["kernel"] == "ours")
+            rundir, sc["handover"], sc["kernel"] == "ours",
+            res["dmar_faults"] + res["qemu_dmar_faults"])
         res.update(fig)
         res["handover_ok"], res["handover_detail"] = ok, detail
         if not ok:
@@ -553,7 +617,8 @@ def versions():
 
 def fmt(res):
     keys = ["dmar_faults", "qemu_dmar_faults", "dma_after_panic",
-            "panic_to_init_ms", "dump_verified", "wall_s"]
+            "panic_to_init_ms", "dump_verified", "selftests_passed",
+            "selftests_failed", "selftests_skipped", "wall_s"]
     figs = " ".join(f"{k}={res.get(k)}" for k in keys if k in res)
     verdict = res["result"].upper()
     return f"{verdict} {res['name']}: {figs}" + (
