@@ -7,7 +7,8 @@
 #   make check SCENARIOS="a b" only those scenarios (and only the kernels
 #                              they need)
 #   make demo [KERNEL=stock]   one kdump cycle with the adoption report
-#   make bench [BENCH=name]    one scenario 3 times, timing figures
+#   make bench [BENCH="a b"]   scenarios 3 times each: timing, adoption
+#                              time and memory, stock copy time
 #
 # Steps, each runnable on its own: setup, source, kernel-stock,
 # kernel-ours, image.
@@ -24,7 +25,8 @@ REPEAT ?= 3
 demo_scenario_ours := ours-legacy-aw48-inplace
 demo_scenario_stock := stock-legacy-aw48-e1000e
 DEMO_SCENARIO ?= $(demo_scenario_$(KERNEL))
-BENCH ?= $(DEMO_SCENARIO)
+BENCH ?= ours-legacy-aw48-inplace ours-legacy-aw48-copy \
+	ours-scalable-flts-x2apic-aw48-copy stock-legacy-aw48-e1000e
 
 only := $(if $(strip $(SCENARIOS)),--only "$(strip $(SCENARIOS))")
 
@@ -68,7 +70,12 @@ check:
 	$(LAB)/lab.py $(only)
 
 bench:
-	$(LAB)/lab.py --bench $(BENCH) --repeat $(REPEAT)
+	$(MAKE) setup
+	$(MAKE) source
+	$(MAKE) kernel-ours
+	$(MAKE) kernel-stock
+	$(MAKE) image
+	$(LAB)/lab.py --bench "$(BENCH)" --repeat $(REPEAT)
 
 lint:
 	shellcheck -S warning $(LAB)/*.sh $(LAB)/guest/init .ci/run

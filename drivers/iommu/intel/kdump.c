@@ -860,6 +860,16 @@ void intel_iommu_kdump_snapshot(struct intel_iommu *iommu)
 	st->pre_enabled = st->regs[KDUMP_REG_GSTS] & DMA_GSTS_TES;
 
 	/*
+	 * The fault event interrupt still targets the crashed kernel's
+	 * vector.  A fault raised before this kernel requests its own
+	 * interrupt would be signalled there and lost, leaving PPF set so
+	 * that no later fault raises an interrupt either.  Mask it: faults
+	 * are still recorded, and unmasking delivers the pending one
+	 * (intel_iommu_kdump_fault_takeover()).
+	 */
+	writel(DMA_FECTL_IM, iommu->reg + DMAR_FECTL_REG);
+
+	/*
 	 * vmcore_init() consumes the ELF core header before init_dmars()
 	 * runs: read the crashed kernel's memory map now.
 	 */
@@ -873,6 +883,21 @@ void intel_iommu_kdump_snapshot(struct intel_iommu *iommu)
 			pr_info("%s: %-8s 0x%02x 0x%016llx\n", iommu->name,
 				kdump_regs[i].name, kdump_regs[i].offset,
 				st->regs[i]);
+}
+
+/**
+ * intel_iommu_kdump_fault_takeover() - report faults held while masked
+ * @iommu: the IOMMU whose fault interrupt was just requested
+ *
+ * Called by dmar_set_interrupt() once this kernel's fault handler is in
+ * place: drain the fault recording registers so faults raised while the
+ * interrupt was masked are reported, and PPF is clear for the next one.
+ */
+void intel_iommu_kdump_fault_takeover(struct intel_iommu *iommu)
+{
+	if (!is_kdump_kernel() || !iommu->irq)
+		return;
+	dmar_fault(iommu->irq, iommu);
 }
 
 /* ---- Adoption -------------------------------------------------------- */

@@ -21,6 +21,7 @@ struct intel_iommu;
 
 #ifdef CONFIG_INTEL_IOMMU_KDUMP_ADOPT
 void intel_iommu_kdump_snapshot(struct intel_iommu *iommu);
+void intel_iommu_kdump_fault_takeover(struct intel_iommu *iommu);
 int intel_iommu_kdump_adopt(struct intel_iommu *iommu);
 void intel_iommu_kdump_handover(struct dmar_domain *domain,
 				struct device *dev);
@@ -29,6 +30,10 @@ void intel_iommu_kdump_get_resv_regions(struct device *dev,
 void intel_iommu_kdump_debugfs_init(struct dentry *parent);
 #else
 static inline void intel_iommu_kdump_snapshot(struct intel_iommu *iommu)
+{
+}
+
+static inline void intel_iommu_kdump_fault_takeover(struct intel_iommu *iommu)
 {
 }
 
