@@ -137,7 +137,7 @@ TRACE_EVENT(kdump_iova_range,
 			   __entry->perm = perm;),
 	    TP_printk("%s: %02x:%02x.%d iova=0x%llx-0x%llx perm=%s%s",
 		      __get_str(iommu), __entry->bus,
-		      PCI_SLOT(__entry->devfn), PCI_FUNC(__entry->devfn),
+		      __entry->devfn >> 3, __entry->devfn & 7,
 		      __entry->start, __entry->last,
 		      __entry->perm & 1 ? "r" : "-",
 		      __entry->perm & 2 ? "w" : "-")
@@ -167,7 +167,7 @@ TRACE_EVENT(kdump_handover,
 			   __entry->duration_ns = duration_ns;),
 	    TP_printk("%s: %02x:%02x.%d old_did=%u new_did=%u kept=%u skipped=%u ns=%llu",
 		      __get_str(iommu), __entry->bus,
-		      PCI_SLOT(__entry->devfn), PCI_FUNC(__entry->devfn),
+		      __entry->devfn >> 3, __entry->devfn & 7,
 		      __entry->old_did, __entry->new_did, __entry->kept,
 		      __entry->skipped, __entry->duration_ns)
 );
@@ -185,8 +185,8 @@ TRACE_EVENT(kdump_release,
 			   __entry->devfn = devfn;
 			   __entry->unmapped = unmapped;),
 	    TP_printk("%s: %02x:%02x.%d unmapped=%u", __get_str(iommu),
-		      __entry->bus, PCI_SLOT(__entry->devfn),
-		      PCI_FUNC(__entry->devfn), __entry->unmapped)
+		      __entry->bus, __entry->devfn >> 3,
+		      __entry->devfn & 7, __entry->unmapped)
 );
 #endif /* _TRACE_INTEL_IOMMU_KDUMP_H */
 
