@@ -13,8 +13,10 @@
  *
  * It binds only in a capture kernel and only when asked:
  * kdump_dma_window_test.enable=1 (keep e1000e off the device with
- * initcall_blacklist=e1000_init_module).  It prints every IOVA it was
- * given, so a test can check that none overlaps the crashed kernel's.
+ * initcall_blacklist=e1000_init_module), or later by writing 1 to the
+ * enable parameter and binding the device through sysfs, so that the
+ * hand-over happens while user space watches.  It prints every IOVA it
+ * was given, so a test can check that none overlaps the crashed kernel's.
  */
 #include <linux/crash_dump.h>
 #include <linux/delay.h>
@@ -27,7 +29,7 @@
 #define WINDOW_BUFS	16
 
 static bool enable;
-module_param(enable, bool, 0444);
+module_param(enable, bool, 0644);
 MODULE_PARM_DESC(enable, "claim the device in a capture kernel (default off)");
 
 static unsigned int window_ms = 3000;

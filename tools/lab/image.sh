@@ -67,6 +67,30 @@ mkcpio "$root" "$img/base.cpio.gz"
 echo "image: base.cpio.gz $(du -k "$img/base.cpio.gz" | cut -f1) KiB" \
 	"($(find "$root" -type f | wc -l) files)"
 
+# The bpftrace disk: bpftrace with its libraries (~200 MB: LLVM, clang)
+# and tools/bpftrace/, as a read-only ext2 image the capture kernel mounts
+# from a virtio disk (serial "labbpf") and chroots into.  Too big for the
+# initramfs: the capture kernel has 256 MiB in all.
+bpfroot=$img/bpfroot
+rm -rf "$bpfroot"
+if bt=$(command -v bpftrace); then
+	mkdir -p "$bpfroot"/{proc,sys,dev,tmp,usr/share/lab-bpftrace}
+	root=$bpfroot copy_bin "$(readlink -f "$bt")"
+	ln -s "$(readlink -f "$bt")" "$bpfroot/bpftrace"
+	cp "$REPO"/tools/bpftrace/*.bt "$REPO"/tools/bpftrace/*.sh \
+		"$bpfroot/usr/share/lab-bpftrace/"
+	# Debian 12 is merged-/usr: libraries land in lib/, keep usr/lib too.
+	[ -e "$bpfroot/usr/lib" ] || ln -s ../lib "$bpfroot/usr/lib"
+	kib=$(du -sk "$bpfroot" | cut -f1)
+	rm -f "$img/bpftrace.ext2"
+	mke2fs -q -t ext2 -L labbpf -d "$bpfroot" "$img/bpftrace.ext2" \
+		"$((kib + kib / 5 + 4096))k"
+	echo "image: bpftrace.ext2 $((kib / 1024)) MiB of files" \
+		"($(find "$bpfroot" -type f | wc -l) files)"
+else
+	echo "image: no bpftrace on the host, no bpftrace disk"
+fi
+
 kinds=("$@")
 if [ ${#kinds[@]} = 0 ]; then
 	for k in stock ours; do

@@ -35,6 +35,7 @@ import zlib
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import groundtruth  # noqa: E402
+import bpfcheck  # noqa: E402
 import handover  # noqa: E402
 import scenarios  # noqa: E402
 import vtdwalk  # noqa: E402
@@ -59,6 +60,7 @@ DEFAULTS = {
     "timeout": 240,
     "memory": "1G",
     "gt_volatile": ["00:02.0"],
+    "bpftrace": False,
 }
 
 TRACE_EVENTS = [
@@ -157,6 +159,11 @@ def qemu_command(sc, accel, bzimage, initrd, rundir, port):
                 f"id={serial}",
                 "-device", f"virtio-blk-pci,drive={serial},serial={serial},"
                 f"addr={0x3 + i:#x},disable-legacy=on,iommu_platform=on"]
+    if sc["bpftrace"]:
+        cmd += ["-drive", f"file={BUILD}/image/bpftrace.ext2,format=raw,"
+                "if=none,id=labbpf,readonly=on",
+                "-device", "virtio-blk-pci,drive=labbpf,serial=labbpf,"
+                "addr=0x6,disable-legacy=on,iommu_platform=on"]
     cmd += list(sc["devices"])
     cmd += ["-trace", f"events={rundir}/trace-events",
             "-msg", "timestamp=on", "-D", f"{rundir}/qemu.trace",
@@ -602,6 +609,14 @@ def analyse(sc, rundir, run):
         res["handover_ok"], res["handover_detail"] = ok, detail
         if not ok:
             failures.append("hand-over: " + detail)
+
+    if "bpftrace" in checks:
+        ok, detail, fig = bpfcheck.check_bpftrace(
+            rundir, sc["handover"], res.get("dmar_faults_dmesg"))
+        res.update(fig)
+        res["bpftrace_ok"], res["bpftrace_detail"] = ok, detail
+        if not ok:
+            failures.append("bpftrace: " + detail)
 
     # Large raw disk images are not kept.
     if os.path.exists(f"{rundir}/labdump.img"):

@@ -40,7 +40,11 @@
  * resets the IOMMU: translation off, fresh tables, translation on.
  *
  * The adopted state is kept per IOMMU in struct kdump_iommu and shown under
- * /sys/kernel/debug/iommu/intel/kdump/.
+ * /sys/kernel/debug/iommu/intel/kdump/, summed up per IOMMU in sysfs
+ * (intel-iommu/kdump_adopted) and marked in debugfs dmar_translation_struct.
+ * Every step is a tracepoint (kdump_trace.h): adoption begin and end,
+ * each context adopted or refused, each domain-id reserved and IOVA range
+ * recorded, each hand-over and release.
  */
 
 #define pr_fmt(fmt)	"DMAR: kdump: " fmt
@@ -55,6 +59,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/sysfs.h>
 #include <linux/xarray.h>
 #include <kunit/visibility.h>
 
@@ -62,6 +67,9 @@
 #include "pasid.h"
 #include "../iommu-pages.h"
 #include "kdump.h"
+
+#define CREATE_TRACE_POINTS
+#include "kdump_trace.h"
 
 enum kdump_mode {
 	KDUMP_MODE_INPLACE,
@@ -972,8 +980,10 @@ static void kdump_reserve_did(struct kdump_iommu *st, u16 did)
 	if (did >= cap_ndoms(iommu->cap))
 		return;
 	set_bit(did, iommu->domain_ids);
-	if (!test_and_set_bit(did, st->dids))
+	if (!test_and_set_bit(did, st->dids)) {
 		st->nr_dids++;
+		trace_kdump_did_reserved(iommu, did);
+	}
 }
 
 /* A table this unit allocated for the new context or PASID structures. */
@@ -1229,9 +1239,24 @@ static enum kdump_refusal kdump_adopt_scalable(struct kdump_iommu *st,
 	return KDUMP_OK;
 }
 
+static void kdump_trace_context(struct kdump_iommu *st,
+				const struct kdump_context *c)
+{
+	if (c->state == KDUMP_CTX_ADOPTED)
+		trace_kdump_context_adopted(st->iommu, c->bus, c->devfn, c->did,
+					    c->tt, c->aw, c->old_table, "-", 0);
+	else
+		trace_kdump_context_refused(st->iommu, c->bus, c->devfn, c->did,
+					    c->tt, c->aw, c->old_table,
+					    kdump_refusal_name(c->reason),
+					    c->bad_addr);
+}
+
 static void kdump_log_context(struct kdump_iommu *st, struct kdump_context *c)
 {
 	const char *name = st->iommu->name;
+
+	kdump_trace_context(st, c);
 
 	if (c->state == KDUMP_CTX_REFUSED) {
 		if (st->nr_refused <= KDUMP_REFUSALS_LOGGED)
@@ -1268,6 +1293,7 @@ static int kdump_adopt_context_table(struct kdump_iommu *st, u16 bus,
 		c->reason = r;
 		c->bad_addr = table;
 		st->nr_refused++;
+		kdump_trace_context(st, c);
 		pr_warn("%s: refused the context table of bus %02x: %s (0x%llx), its devices are blocked\n",
 			iommu->name, bus, kdump_refusal_name(r), table);
 		return 0;
@@ -1365,6 +1391,7 @@ static int kdump_adopt_tables(struct kdump_iommu *st)
 			c->reason = KDUMP_BAD_RESERVED_BITS;
 			c->bad_addr = re.lo;
 			st->nr_refused++;
+			kdump_trace_context(st, c);
 			pr_warn("%s: refused root entry of bus %02x: reserved bits set, its devices are blocked\n",
 				iommu->name, bus);
 			continue;
@@ -1410,10 +1437,16 @@ static void kdump_account(struct kdump_iommu *st)
 		if (!w || st->ctx[i].state != KDUMP_CTX_ADOPTED)
 			continue;
 		st->nr_ranges += w->nr_ranges;
-		for (j = 0; j < w->nr_ranges; j++)
+		for (j = 0; j < w->nr_ranges; j++) {
 			st->nr_iova_pages += (w->ranges[j].last -
 					      w->ranges[j].start + 1) >>
 					     VTD_PAGE_SHIFT;
+			trace_kdump_iova_range(st->iommu, st->ctx[i].bus,
+					       st->ctx[i].devfn,
+					       w->ranges[j].start,
+					       w->ranges[j].last,
+					       w->ranges[j].perm);
+		}
 		if (kdump_debug_mask & KDUMP_DBG_RANGES)
 			for (j = 0; j < w->nr_ranges; j++)
 				pr_info("%s: %02x:%02x.%d iova 0x%llx-0x%llx %c%c\n",
@@ -1428,32 +1461,11 @@ static void kdump_account(struct kdump_iommu *st)
 	}
 }
 
-/**
- * intel_iommu_kdump_adopt() - adopt an IOMMU found translating at boot
- * @iommu: the IOMMU; its new, empty root table is allocated
- *
- * Called by init_dmars() in a capture kernel for every IOMMU whose
- * translation the crashed kernel left enabled.  Fills @iommu's new root
- * table with checked copies of the old context tables and reserves the
- * old domain-ids; the caller then loads the new root with translation on.
- *
- * Context: process context during boot, before any device is attached.
- * Return: 0 if the IOMMU was adopted (possibly with every entry refused:
- * translation stays on and refused devices are blocked); a negative errno
- * if the caller must reset the IOMMU instead.
- */
-int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
+static int kdump_adopt(struct kdump_iommu *st)
 {
-	struct kdump_iommu *st = kdump_state(iommu);
-	u64 start = ktime_get_ns();
+	struct intel_iommu *iommu = st->iommu;
 	int ret;
 
-	if (!st) {
-		pr_err("%s: no register snapshot, resetting translation\n",
-		       iommu->name);
-		return -ENODEV;
-	}
-	st->mode = kdump_mode;
 	if (st->mode == KDUMP_MODE_RESET) {
 		st->outcome = "reset-by-request";
 		pr_info("%s: adoption off (intel_iommu_kdump=reset): resetting translation\n",
@@ -1491,7 +1503,6 @@ int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
 	}
 
 	ret = kdump_adopt_tables(st);
-	st->duration_ns = ktime_get_ns() - start;
 	if (ret) {
 		st->outcome = "reset-no-memory";
 		pr_err("%s: adoption failed (%d): resetting translation\n",
@@ -1500,6 +1511,44 @@ int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
 	}
 	st->adopted = true;
 	kdump_account(st);
+	return 0;
+}
+
+/**
+ * intel_iommu_kdump_adopt() - adopt an IOMMU found translating at boot
+ * @iommu: the IOMMU; its new, empty root table is allocated
+ *
+ * Called by init_dmars() in a capture kernel for every IOMMU whose
+ * translation the crashed kernel left enabled.  Fills @iommu's new root
+ * table with checked copies of the old context tables and reserves the
+ * old domain-ids; the caller then loads the new root with translation on.
+ *
+ * Context: process context during boot, before any device is attached.
+ * Return: 0 if the IOMMU was adopted (possibly with every entry refused:
+ * translation stays on and refused devices are blocked); a negative errno
+ * if the caller must reset the IOMMU instead.
+ */
+int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
+{
+	struct kdump_iommu *st = kdump_state(iommu);
+	u64 start = ktime_get_ns();
+	int ret;
+
+	if (!st) {
+		pr_err("%s: no register snapshot, resetting translation\n",
+		       iommu->name);
+		return -ENODEV;
+	}
+	st->mode = kdump_mode;
+	trace_kdump_adopt_begin(iommu, st->regs[KDUMP_REG_RTADDR],
+				kdump_mode_names[st->mode]);
+	ret = kdump_adopt(st);
+	st->duration_ns = ktime_get_ns() - start;
+	trace_kdump_adopt_end(iommu, st->outcome, ret, st->nr_adopted,
+			      st->nr_refused, st->nr_dids, st->nr_ranges,
+			      st->nr_iova_pages, st->duration_ns);
+	if (ret)
+		return ret;
 
 	pr_info("%s: adopted %u contexts, %u domain-ids, %u IOVA ranges (%lu pages) in %llu us, %zu KiB (%s page tables); refused %u\n",
 		iommu->name, st->nr_adopted, st->nr_dids, st->nr_ranges,
@@ -1507,6 +1556,64 @@ int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
 		st->bytes_held >> 10, kdump_mode_names[st->mode],
 		st->nr_refused);
 	return 0;
+}
+
+/**
+ * intel_iommu_kdump_adopted_show() - the kdump_adopted sysfs attribute
+ * @iommu: the IOMMU
+ * @buf: the sysfs page
+ *
+ * One line: "no" when this is not a capture kernel or the crashed kernel
+ * left @iommu's translation off; "adopted N contexts, refused M" when the
+ * IOMMU was adopted; otherwise the outcome shown by kdump/summary
+ * ("root-refused", "reset-by-request", "reset-format-mismatch", ...).
+ *
+ * Return: the number of bytes written to @buf.
+ */
+ssize_t intel_iommu_kdump_adopted_show(struct intel_iommu *iommu, char *buf)
+{
+	struct kdump_iommu *st = is_kdump_kernel() ? kdump_state(iommu) : NULL;
+
+	if (!st || !st->pre_enabled)
+		return sysfs_emit(buf, "no\n");
+	if (st->adopted)
+		return sysfs_emit(buf, "adopted %u contexts, refused %u\n",
+				  st->nr_adopted, st->nr_refused);
+	return sysfs_emit(buf, "%s\n", st->outcome);
+}
+
+/**
+ * intel_iommu_kdump_context() - the context entry an adopted device uses
+ * @iommu: the IOMMU
+ * @bus: the device's bus
+ * @devfn: its device and function
+ *
+ * iommu_context_addr() hides contexts copied from the crashed kernel; this
+ * returns them, for debugfs to show.  The caller holds @iommu->lock.
+ *
+ * Return: the entry in the capture kernel's own context table, or NULL if
+ * the context of @bus:@devfn was not adopted or was replaced since.
+ */
+struct context_entry *intel_iommu_kdump_context(struct intel_iommu *iommu,
+						u8 bus, u8 devfn)
+{
+	u64 entry;
+	int idx = devfn;
+
+	if (!is_kdump_kernel() || !context_copied(iommu, bus, devfn))
+		return NULL;
+	entry = iommu->root_entry[bus].lo;
+	if (sm_supported(iommu)) {
+		if (devfn >= 0x80) {
+			idx -= 0x80;
+			entry = iommu->root_entry[bus].hi;
+		}
+		idx *= 2;
+	}
+	if (!(entry & 1))
+		return NULL;
+	return (struct context_entry *)phys_to_virt(entry & VTD_PAGE_MASK) +
+	       idx;
 }
 
 /* ---- Hand-over to the capture kernel's domains ----------------------- */
@@ -1564,16 +1671,19 @@ static int kdump_iommu_prot(u8 perm)
  */
 void intel_iommu_kdump_handover(struct dmar_domain *domain, struct device *dev)
 {
+	struct device_domain_info *info;
 	struct kdump_context *c;
-	u64 max_iova;
+	u64 max_iova, start;
 	unsigned int i;
 
 	if (!is_kdump_kernel())
 		return;
+	start = ktime_get_ns();
 	mutex_lock(&kdump_lock);
 	c = kdump_dev_context(dev);
 	if (!c || c->handover != KDUMP_HO_ADOPTED)
 		goto out;
+	info = dev_iommu_priv_get(dev);
 
 	max_iova = domain->gaw >= 64 ? U64_MAX : BIT_ULL(domain->gaw) - 1;
 	for (i = 0; c->walk && i < c->walk->nr_maps; i++) {
@@ -1595,6 +1705,10 @@ void intel_iommu_kdump_handover(struct dmar_domain *domain, struct device *dev)
 	}
 	c->domain = domain;
 	c->handover = KDUMP_HO_HANDED_OVER;
+	trace_kdump_handover(info->iommu, c->bus, c->devfn, c->did,
+			     domain_id_iommu(domain, info->iommu),
+			     c->legacy_maps, c->legacy_skipped,
+			     ktime_get_ns() - start);
 	if (c->legacy_skipped)
 		dev_warn(dev, "kdump: %u old mappings could not be kept in the new domain\n",
 			 c->legacy_skipped);
@@ -1648,10 +1762,11 @@ out:
  * new domain for the range.  The IOVA holes the allocator reserved stay
  * reserved for the life of the domain; only later domains lose them.
  */
-static int kdump_release_context(struct kdump_context *c)
+static int kdump_release_context(struct kdump_iommu *st,
+				 struct kdump_context *c)
 {
 	struct iommu_domain *domain;
-	unsigned int i;
+	unsigned int i, unmapped = 0;
 
 	lockdep_assert_held(&kdump_lock);
 	if (c->handover != KDUMP_HO_HANDED_OVER)
@@ -1660,10 +1775,12 @@ static int kdump_release_context(struct kdump_context *c)
 	for (i = 0; c->walk && i < c->walk->nr_maps; i++) {
 		const struct kdump_map *m = &c->walk->maps[i];
 
-		if (iommu_iova_to_phys(domain, m->iova) == m->phys)
-			iommu_unmap(domain, m->iova, m->size);
+		if (iommu_iova_to_phys(domain, m->iova) == m->phys &&
+		    iommu_unmap(domain, m->iova, m->size))
+			unmapped++;
 	}
 	c->handover = KDUMP_HO_RELEASED;
+	trace_kdump_release(st->iommu, c->bus, c->devfn, unmapped);
 	return 0;
 }
 
@@ -1932,7 +2049,7 @@ static ssize_t kdump_release_write(struct file *file, const char __user *ubuf,
 			    (!all && (c->bus != bus ||
 				      c->devfn != PCI_DEVFN(dev, fn))))
 				continue;
-			if (kdump_release_context(c))
+			if (kdump_release_context(st, c))
 				ret = -EBUSY;
 			else
 				released++;

@@ -12,8 +12,10 @@
 #include <linux/bits.h>
 #include <linux/errno.h>
 #include <linux/list.h>
+#include <linux/sysfs.h>
 #include <linux/types.h>
 
+struct context_entry;
 struct dentry;
 struct device;
 struct dmar_domain;
@@ -28,6 +30,9 @@ void intel_iommu_kdump_handover(struct dmar_domain *domain,
 void intel_iommu_kdump_get_resv_regions(struct device *dev,
 					struct list_head *head);
 void intel_iommu_kdump_debugfs_init(struct dentry *parent);
+ssize_t intel_iommu_kdump_adopted_show(struct intel_iommu *iommu, char *buf);
+struct context_entry *intel_iommu_kdump_context(struct intel_iommu *iommu,
+						u8 bus, u8 devfn);
 #else
 static inline void intel_iommu_kdump_snapshot(struct intel_iommu *iommu)
 {
@@ -54,6 +59,18 @@ static inline void intel_iommu_kdump_get_resv_regions(struct device *dev,
 
 static inline void intel_iommu_kdump_debugfs_init(struct dentry *parent)
 {
+}
+
+static inline ssize_t intel_iommu_kdump_adopted_show(struct intel_iommu *iommu,
+						     char *buf)
+{
+	return sysfs_emit(buf, "no\n");
+}
+
+static inline struct context_entry *
+intel_iommu_kdump_context(struct intel_iommu *iommu, u8 bus, u8 devfn)
+{
+	return NULL;
 }
 #endif /* CONFIG_INTEL_IOMMU_KDUMP_ADOPT */
 
