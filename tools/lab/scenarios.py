@@ -16,6 +16,17 @@ Keys (defaults in lab.py DEFAULTS):
   timeout         hard limit for the whole run, seconds
   gt_volatile     BDFs whose mappings churn (e1000e RX refill), compared
                   loosely against the first kernel's debugfs snapshot
+  corrupt         "<mode> <bdf>": the first kernel damages its live VT-d
+                  tables this way right before the panic (debugfs
+                  iommu/intel/kdump_corrupt, CONFIG_INTEL_IOMMU_KDUMP_CORRUPT_TEST)
+  expect_refused  [[bdf, reason], ...]: with the "refused" check, exactly
+                  these refusals (besides q35's 00:1f.*) in kdump/contexts,
+                  one log line each; bdf "BB:*.*" is a whole context table,
+                  "root" the root table (summary state root-refused)
+  capture_kernel  "ours" | "stock": the kernel kexec -p loads, when it is
+                  not the first kernel
+  baseline        True: the outcome is recorded, never gated on (what an
+                  unprotected kernel does with the same input)
 """
 
 HDA = ["-audiodev", "none,id=snd0",
@@ -23,6 +34,54 @@ HDA = ["-audiodev", "none,id=snd0",
        "-device", "hda-output,audiodev=snd0"]
 
 CYCLE_CHECKS = ["dump", "clean_logs", "dma_after_panic", "faults"]
+# Hostile input: the damaged device is blocked (its DMA faults instead of
+# flowing), everything else is adopted and matches the crashed tables.
+CORRUPT_CHECKS = ["dump", "clean_logs", "faults", "refused", "ground_truth"]
+
+
+def corrupt(what, bdf, refusals, iommu="aw-bits=48", **extra):
+    """A hostile-input scenario: damage @what of @bdf, expect @refusals."""
+    sc = {
+        "name": f"corrupt-{what}",
+        "kernel": "ours",
+        "iommu": iommu,
+        "capture": "intel_iommu_kdump=inplace",
+        "load": "udp",
+        "corrupt": f"{what} {bdf}",
+        "expect_refused": refusals,
+        "expect_faults": True,
+        "checks": CORRUPT_CHECKS,
+    }
+    sc.update(extra)
+    return sc
+
+
+E1000E = "00:02.0"
+CORRUPT_SCENARIOS = [
+    corrupt("table-outside-ram", E1000E, [[E1000E, "table-outside-old-ram"]]),
+    corrupt("table-in-crashk", E1000E, [[E1000E, "table-in-capture-ram"]]),
+    # The e1000e's live IOVAs (RX ring and buffers) translated into the
+    # crash kernel's region: what kills a capture kernel that trusts them.
+    corrupt("leaf-in-crashk", E1000E, [[E1000E, "leaf-in-capture-ram"]]),
+    corrupt("table-loop", E1000E, [[E1000E, "table-loop"]]),
+    corrupt("reserved-bits", E1000E, [[E1000E, "reserved-bits"]]),
+    corrupt("address-width", E1000E, [[E1000E, "address-width"]]),
+    corrupt("translation-type", E1000E, [[E1000E, "translation-type"]]),
+    # Bus 0's root entry: every device of the q35 machine is behind it.
+    corrupt("root-entry", E1000E, [["00:*.*", "reserved-bits"]]),
+    # RTADDR rewritten without SRTP: the hardware keeps translating with
+    # the latched root, the capture kernel reads garbage.
+    corrupt("rtaddr", E1000E, [["root", "table-outside-old-ram"]]),
+    corrupt("pasid-dir", E1000E, [[E1000E, "pasid-directory"]],
+            iommu="aw-bits=48,x-scalable-mode=on",
+            name="corrupt-scalable-pasid-dir"),
+    # The same worst case with the stock kernel as the capture kernel (the
+    # damage needs our first kernel): what an unprotected capture kernel
+    # does with it.  Recorded, not gated.
+    corrupt("leaf-in-crashk", E1000E, [], name="stock-corrupt-leaf-in-crashk",
+            capture_kernel="stock", capture="", baseline=True,
+            expect_faults=False, checks=CYCLE_CHECKS),
+]
 # Adoption on our kernel must also equal the crashed kernel's tables.
 ADOPT_CHECKS = CYCLE_CHECKS + ["ground_truth"]
 
@@ -151,6 +210,7 @@ SCENARIOS = [
         "expect_faults": True,
         "checks": CYCLE_CHECKS,
     },
+    *CORRUPT_SCENARIOS,
     {
         "name": "kunit",
         "kernel": "ours",
