@@ -11,10 +11,11 @@
  * just before it panics:  "<mode> <bus>:<dev>.<fn>".  The device's live
  * context, PASID or page-table entries (or its bus's root entry, or the
  * root-table address register) are damaged as the mode says, the IOMMU's
- * caches are flushed so the hardware uses the damage too, and the panic
- * that follows leaves it to the capture kernel.  Reading the file lists the
- * modes.  The kernel is not expected to survive long after a write: the
- * damaged device's DMA faults or lands where it should not.
+ * caches are flushed so the hardware uses the damage too, its fault events
+ * are masked (see corrupt_mask_faults()), and the panic that follows leaves
+ * it to the capture kernel.  Reading the file lists the modes.  The kernel
+ * is not expected to survive long after a write: the damaged device's DMA
+ * faults or lands where it should not.
  *
  * Nothing here is meant for a production kernel.
  */
@@ -143,6 +144,21 @@ static void corrupt_flush(struct corrupt_target *t)
 	if (sm_supported(iommu))
 		qi_flush_pasid_cache(iommu, 0, QI_PC_GLOBAL, 0);
 	iommu->flush.flush_iotlb(iommu, 0, 0, 0, DMA_TLB_GLOBAL_FLUSH);
+}
+
+/*
+ * The fault handler's diagnostics (dmar_fault_dump_ptes()) walk the
+ * faulting device's tables with phys_to_virt(): on a damaged table they
+ * oops in interrupt context before the test's panic.  Mask fault events:
+ * faults are still recorded, and the capture kernel finds them.
+ */
+static void corrupt_mask_faults(struct intel_iommu *iommu)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&iommu->register_lock, flags);
+	writel(DMA_FECTL_IM, iommu->reg + DMAR_FECTL_REG);
+	raw_spin_unlock_irqrestore(&iommu->register_lock, flags);
 }
 
 static int corrupt_find(struct corrupt_target *t, u8 bus, u8 devfn)
@@ -275,6 +291,7 @@ static int corrupt_apply(enum corrupt_mode mode, struct corrupt_target *t)
 		break;
 	}
 
+	corrupt_mask_faults(iommu);
 	switch (mode) {
 	case CORRUPT_TABLE_OUTSIDE_RAM:
 		corrupt_set_table(t, CORRUPT_GARBAGE_ADDR & PTE_ADDR &
