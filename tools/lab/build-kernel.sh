@@ -29,7 +29,7 @@ if [ "$kind" = ours ]; then
 	cp "$REPO/Kconfig.fragment" "$frag.new"
 else
 	"$lab/overlay.sh" "$BUILD/src/pristine" "$tree" "$REPO" stock
-	grep -v 'KDUMP_ADOPT' "$REPO/Kconfig.fragment" >"$frag.new"
+	grep -v -e 'KDUMP_ADOPT' -e 'KDUMP_CORRUPT' "$REPO/Kconfig.fragment" >"$frag.new"
 fi
 if ! cmp -s "$frag.new" "$frag" || [ ! -f "$tree/.config" ]; then
 	"$lab/config.sh" "$tree" "$frag.new"
