@@ -74,11 +74,31 @@ echo "image: base.cpio.gz $(du -k "$img/base.cpio.gz" | cut -f1) KiB" \
 bpfroot=$img/bpfroot
 rm -rf "$bpfroot"
 if bt=$(command -v bpftrace); then
-	mkdir -p "$bpfroot"/{proc,sys,dev,tmp,usr/share/lab-bpftrace}
+	mkdir -p "$bpfroot"/{bin,proc,sys,dev,tmp,usr/share/lab-bpftrace}
+	# bpftrace needs /bin/sh: without kernel BTF (the lab kernels have
+	# none) it parses tracepoint formats with libclang and first asks
+	# popen("clang-14 -Wp,-v ...") for the include paths.  Without a
+	# shell popen() returns NULL and bpftrace 0.17 pclose()s it: SIGSEGV
+	# in fclose.  With one, "clang-14: not found" is harmless.
+	cp /bin/busybox "$bpfroot/bin/busybox"
+	ln -s busybox "$bpfroot/bin/sh"
 	root=$bpfroot copy_bin "$(readlink -f "$bt")"
 	ln -s "$(readlink -f "$bt")" "$bpfroot/bpftrace"
 	cp "$REPO"/tools/bpftrace/*.bt "$REPO"/tools/bpftrace/*.sh \
 		"$bpfroot/usr/share/lab-bpftrace/"
+	# Without BTF, bpftrace also compiles the tracepoint formats (u8, u64,
+	# ...) against the kernel's own headers: those of our tree, at
+	# /usr/src/lab-kernel (BPFTRACE_KERNEL_SOURCE in the guest's init).
+	ktree=$BUILD/ours/linux
+	if [ -f "$ktree/include/generated/autoconf.h" ]; then
+		for d in include arch/x86/include; do
+			mkdir -p "$bpfroot/usr/src/lab-kernel/$d"
+			rsync -a --prune-empty-dirs --include='*/' --include='*.h' \
+				--exclude='*' "$ktree/$d"/ "$bpfroot/usr/src/lab-kernel/$d"/
+		done
+	else
+		echo "image: no built ours tree, bpftrace will lack kernel headers"
+	fi
 	# Debian 12 is merged-/usr: libraries land in lib/, keep usr/lib too.
 	[ -e "$bpfroot/usr/lib" ] || ln -s ../lib "$bpfroot/usr/lib"
 	kib=$(du -sk "$bpfroot" | cut -f1)

@@ -11,8 +11,13 @@
 set -euo pipefail
 pristine=$1 tree=$2 repo=$3 kind=${4:-ours}
 mkdir -p "$tree"
+# Files are compared by content and a copied one gets the current time,
+# not its source's (no rsync -t): a file whose content changed but whose
+# source mtime is older than the object built from the previous content
+# would otherwise be skipped by make and leave a stale object behind.
+sync_tree() { rsync -a --no-times --checksum "$1"/ "$2"/; }
 # Restore every upstream file that differs (undoing earlier patches).
-rsync -a --checksum "$pristine"/ "$tree"/
+sync_tree "$pristine" "$tree"
 chmod -R u+w "$tree"
 
 apply_series() {
@@ -35,12 +40,11 @@ if [ "$kind" = stock ]; then
 	exit 0
 fi
 for d in drivers include Documentation; do
-	[ -d "$repo/$d" ] && rsync -a --checksum "$repo/$d"/ "$tree/$d"/
+	[ -d "$repo/$d" ] && sync_tree "$repo/$d" "$tree/$d"
 done
 if [ -d "$repo/selftests" ]; then
 	mkdir -p "$tree/tools/testing/selftests/iommu_kdump"
-	rsync -a --checksum "$repo/selftests"/ \
-		"$tree/tools/testing/selftests/iommu_kdump"/
+	sync_tree "$repo/selftests" "$tree/tools/testing/selftests/iommu_kdump"
 fi
 apply_series "$repo/patches/series"
 echo "overlay: $(git -C "$repo" describe --always --dirty 2>/dev/null || echo tree) laid over $(basename "$tree")"

@@ -272,6 +272,26 @@ SCENARIOS = [
         "udp_rate": 10,
         "checks": ADOPT_CHECKS + ["handover"],
     },
+    # Observability: the bpftrace scripts (tools/bpftrace/) run in the
+    # capture kernel from a disk of their own while the window test
+    # driver, kept off the NIC at boot, is bound to it: a live hand-over.
+    # Their counts, and those of the boot-time events kept in the trace
+    # ring buffer, must equal the kdump/ report and dmesg (bpftrace check).
+    {
+        "name": "handover-e1000e-bpftrace",
+        "kernel": "ours",
+        "iommu": "aw-bits=48",
+        "capture": ("initcall_blacklist=e1000_init_module "
+                    "lab.handover=00:02.0 lab.bpftrace=00:02.0 "
+                    "intel_iommu_kdump=inplace " + BOOT_TRACE),
+        "load": "udp",
+        "expect_faults": False,
+        "handover": "00:02.0",
+        "bpftrace": True,
+        "udp_rate": 10,
+        "checks": ADOPT_CHECKS + ["handover", "bpftrace"],
+        "timeout": 360,
+    },
     {
         "name": "ours-legacy-aw48-reset",
         "kernel": "ours",
@@ -299,27 +319,6 @@ SCENARIOS = [
 
 # Not in the default list (make check): run with --only NAME.
 EXTRA_SCENARIOS = [
-    # Not in make check yet: bpftrace 0.17 segfaults at start in the
-    # capture kernel (issue 5).  Observability: the bpftrace scripts (tools/bpftrace/) run in the
-    # capture kernel from a disk of their own while the window test
-    # driver, kept off the NIC at boot, is bound to it: a live hand-over.
-    # Their counts, and those of the boot-time events kept in the trace
-    # ring buffer, must equal the kdump/ report and dmesg (bpftrace check).
-    {
-        "name": "handover-e1000e-bpftrace",
-        "kernel": "ours",
-        "iommu": "aw-bits=48",
-        "capture": ("initcall_blacklist=e1000_init_module "
-                    "lab.handover=00:02.0 lab.bpftrace=00:02.0 "
-                    "intel_iommu_kdump=inplace " + BOOT_TRACE),
-        "load": "udp",
-        "expect_faults": False,
-        "handover": "00:02.0",
-        "bpftrace": True,
-        "udp_rate": 10,
-        "checks": ADOPT_CHECKS + ["handover", "bpftrace"],
-        "timeout": 360,
-    },
     {
         # Negative control of the capture kernel's selftests: their
         # oracle expects a domain-id the old tables do not use, so
