@@ -604,6 +604,26 @@ static int kdump_walk_fail(struct kdump_walker *k, enum kdump_refusal r,
 	return -EINVAL;
 }
 
+/*
+ * Room for one more element in a growing array of @nr elements of @size
+ * with room for *@max: the array, reallocated (*@max doubled, at least
+ * @first) when full, or NULL with the old array left untouched.
+ */
+static void *kdump_grow(void *array, unsigned int nr, unsigned int *max,
+			size_t size, unsigned int first)
+{
+	unsigned int n;
+	void *p;
+
+	if (nr < *max)
+		return array;
+	n = max(first, *max * 2);
+	p = krealloc_array(array, n, size, GFP_KERNEL);
+	if (p)
+		*max = n;
+	return p;
+}
+
 static int kdump_walk_add_range(struct kdump_walk *w, u64 start, u64 last,
 				u8 perm)
 {
@@ -616,15 +636,11 @@ static int kdump_walk_add_range(struct kdump_walk *w, u64 start, u64 last,
 			return 0;
 		}
 	}
-	if (w->nr_ranges == w->max_ranges) {
-		unsigned int max = max(16U, w->max_ranges * 2);
-
-		r = krealloc_array(w->ranges, max, sizeof(*r), GFP_KERNEL);
-		if (!r)
-			return -ENOMEM;
-		w->ranges = r;
-		w->max_ranges = max;
-	}
+	r = kdump_grow(w->ranges, w->nr_ranges, &w->max_ranges, sizeof(*r),
+		       16);
+	if (!r)
+		return -ENOMEM;
+	w->ranges = r;
 	r = &w->ranges[w->nr_ranges++];
 	r->start = start;
 	r->last = last;
@@ -645,15 +661,10 @@ static int kdump_walk_add_map(struct kdump_walk *w, u64 iova, u64 phys,
 			return 0;
 		}
 	}
-	if (w->nr_maps == w->max_maps) {
-		unsigned int max = max(16U, w->max_maps * 2);
-
-		m = krealloc_array(w->maps, max, sizeof(*m), GFP_KERNEL);
-		if (!m)
-			return -ENOMEM;
-		w->maps = m;
-		w->max_maps = max;
-	}
+	m = kdump_grow(w->maps, w->nr_maps, &w->max_maps, sizeof(*m), 16);
+	if (!m)
+		return -ENOMEM;
+	w->maps = m;
 	m = &w->maps[w->nr_maps++];
 	m->iova = iova;
 	m->phys = phys;
@@ -915,15 +926,10 @@ static struct kdump_context *kdump_new_context(struct kdump_iommu *st,
 {
 	struct kdump_context *c;
 
-	if (st->nr_ctx == st->max_ctx) {
-		unsigned int max = max(64U, st->max_ctx * 2);
-
-		c = krealloc_array(st->ctx, max, sizeof(*c), GFP_KERNEL);
-		if (!c)
-			return NULL;
-		st->ctx = c;
-		st->max_ctx = max;
-	}
+	c = kdump_grow(st->ctx, st->nr_ctx, &st->max_ctx, sizeof(*c), 64);
+	if (!c)
+		return NULL;
+	st->ctx = c;
 	c = &st->ctx[st->nr_ctx++];
 	memset(c, 0, sizeof(*c));
 	c->bus = bus;
@@ -946,15 +952,11 @@ static struct kdump_walk *kdump_get_walk(struct kdump_iommu *st, u64 root,
 		    w->format == format)
 			return w;
 	}
-	if (st->nr_walks == st->max_walks) {
-		unsigned int max = max(8U, st->max_walks * 2);
-
-		ws = krealloc_array(st->walks, max, sizeof(*ws), GFP_KERNEL);
-		if (!ws)
-			return NULL;
-		st->walks = ws;
-		st->max_walks = max;
-	}
+	ws = kdump_grow(st->walks, st->nr_walks, &st->max_walks, sizeof(*ws),
+			8);
+	if (!ws)
+		return NULL;
+	st->walks = ws;
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return NULL;
