@@ -263,6 +263,7 @@ struct oracle_iommu {
 	bool scalable;
 	__u64 rtaddr;
 	const char *error;
+	bool bad_bus[256];	/* context table not in the old RAM */
 };
 
 struct oracle {
@@ -442,7 +443,7 @@ static void walk_iommu(const struct vmcore *v, struct oracle *o, int iommu)
 			if (!(re & 1))
 				continue;
 			if (old_read(v, re & ADDR_MASK, ct, sizeof(ct))) {
-				u->error = "context table not readable";
+				u->bad_bus[bus] = true;
 				continue;
 			}
 			for (i = 0; i < nr; i++) {
@@ -808,6 +809,22 @@ TEST_F(kdump, contexts_accounted)
 		if (!strcmp(iommu_state(&self->summary, u->name), "adopted"))
 			EXPECT_TRUE(!u->error)
 				TH_LOG("%s: oracle: %s", u->name, u->error);
+		/* A table the oracle cannot read must have been refused. */
+		for (n = 0; n < 256; n++) {
+			char bdf[16];
+			bool refused = false;
+
+			if (!u->bad_bus[n])
+				continue;
+			snprintf(bdf, sizeof(bdf), "%02x:*.*", n);
+			for (r = 0; r < t->nr; r++)
+				refused |= !strcmp(tsv_get(t, r, "iommu"), u->name) &&
+					   !strcmp(tsv_get(t, r, "bdf"), bdf) &&
+					   !row_adopted(t, r);
+			EXPECT_TRUE(refused)
+				TH_LOG("%s: bus %02x: unreadable table not refused",
+				       u->name, n);
+		}
 		for (r = 0, n = 0; r < self->o.nr_ctx; r++)
 			n += self->o.ctx[r].iommu == i;
 		ksft_print_msg("oracle: %s %s %s %s: %d old contexts walked\n",
