@@ -34,8 +34,20 @@
  * change while translation is enabled, so an IOMMU whose old format differs
  * from the one this kernel uses is reset, as mainline does.
  *
- * A device's adopted context stays in place until its driver attaches a new
- * domain; devices with no driver in the capture kernel keep it for good.
+ * A device then goes through three states.  Adopted: its old context is in
+ * use, and its old IOVA ranges are reserved regions, so the DMA domain the
+ * IOMMU core creates for it never allocates them.  Handed over: when its
+ * driver first uses the DMA API and the new domain is attached, every old
+ * IOVA is first mapped in the new domain to the same page, so DMA still in
+ * flight from the crashed kernel translates identically before and after
+ * the context entry switches.  Released: on request (kdump/release), once
+ * the driver has reset the device, the old mappings are unmapped.  Devices
+ * with no driver in the capture kernel stay adopted.
+ *
+ * Until this kernel requests its own fault interrupt, the fault event still
+ * targets the crashed kernel's vector: it is masked at the snapshot and the
+ * pending records are drained once the handler is in place.
+ *
  * With intel_iommu_kdump=reset the unit steps aside and the capture kernel
  * resets the IOMMU: translation off, fresh tables, translation on.
  *
