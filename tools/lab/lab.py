@@ -642,6 +642,14 @@ def analyse(sc, rundir, run):
         elif res["dmar_faults"] or res["qemu_dmar_faults"]:
             failures.append(f"DMAR faults: guest {res['dmar_faults']}, "
                             f"qemu {res['qemu_dmar_faults']}")
+        # Our capture kernel takes the fault event over before anything
+        # can fault: when QEMU raised faults, the guest must report some
+        # (the log is rate limited, so not all).  Stock may lose them all.
+        res["faults_reported"] = (not res["qemu_dmar_faults"]
+                                  or res["dmar_faults"] > 0)
+        if sc["kernel"] == "ours" and not res["faults_reported"]:
+            failures.append(f"{res['qemu_dmar_faults']} faults raised, "
+                            "none reported by the capture kernel")
     if "kunit" in checks:
         tot = kunit_totals(lines)
         res["kunit"] = tot
