@@ -925,6 +925,19 @@ def main():
                         f"{sorted(nums)[len(nums) // 2]} max {max(nums)}")
                 print(f"bench {name} {key}: {vals} {stat}")
 
+    failures = [r for r in reslist if r["result"] not in ("pass", "baseline")]
+    for res in failures:
+        # CI keeps only the tail of what we print: say here what failed
+        # and how the guest's console ended.
+        print(f"==== {fmt(res)}")
+        serial = os.path.join(args.results, res["name"], "serial.log")
+        try:
+            with open(serial, errors="replace") as f:
+                tail = f.read().splitlines()[-12:]
+        except OSError:
+            tail = ["(no serial.log)"]
+        for line in tail:
+            print(f"  | {line[:160]}")
     passed = sum(1 for r in reslist if r["result"] == "pass")
     baseline = sum(1 for r in reslist if r["result"] == "baseline")
     failed = len(reslist) - passed - baseline
