@@ -9,6 +9,8 @@
 #   make demo [KERNEL=stock]   one kdump cycle with the adoption report
 #   make bench [BENCH="a b"]   scenarios 3 times each: timing, adoption
 #                              time and memory, stock copy time
+#   make soak [N=100]          N panics under DMA load, the panic moment
+#                              varied: dumps saved and verified out of N
 #
 # Steps, each runnable on its own: setup, source, kernel-stock,
 # kernel-ours, image.
@@ -21,6 +23,8 @@ LAB := tools/lab
 KERNEL ?= ours
 SCENARIOS ?=
 REPEAT ?= 3
+# make soak N=100: that many consecutive panics (not part of make check).
+N ?= 100
 
 demo_scenario_ours := ours-legacy-aw48-inplace
 demo_scenario_stock := stock-legacy-aw48-e1000e
@@ -31,7 +35,7 @@ BENCH ?= ours-legacy-aw48-inplace ours-legacy-aw48-copy \
 only := $(if $(strip $(SCENARIOS)),--only "$(strip $(SCENARIOS))")
 
 .PHONY: all setup source kernel-stock kernel-ours image demo check bench \
-	lint clean-results
+	soak lint clean-results
 
 all: check
 
@@ -68,6 +72,13 @@ check:
 	done
 	$(MAKE) image
 	$(LAB)/lab.py $(only)
+
+soak:
+	$(MAKE) setup
+	$(MAKE) source
+	$(MAKE) kernel-ours
+	$(MAKE) image
+	$(LAB)/lab.py --soak $(N)
 
 bench:
 	$(MAKE) setup

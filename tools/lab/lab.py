@@ -10,6 +10,7 @@ One generic runner; the scenarios are data in scenarios.py.
     tools/lab/lab.py --only a,b            run a subset (also EXTRA_SCENARIOS)
     tools/lab/lab.py --list                list the scenarios
     tools/lab/lab.py --bench NAME --repeat 3
+    tools/lab/lab.py --soak 100            100 panics under DMA (make soak)
 
 Results: $BUILD/results/<scenario>/ (serial.log, qemu.trace, result.json,
 gt/, cap/, vmcore.kdump), $BUILD/results/summary.json, lab.ktap.
@@ -66,6 +67,9 @@ DEFAULTS = {
     "expect_refused": [],
     "capture_kernel": None,
     "baseline": False,
+    "handover_expect": "any",
+    "capture_nic": "",
+    "panic_delay_ms": 0,
 }
 
 # q35's LPC/SMBus functions (00:1f.*) sit in the ISA identity map, which
@@ -151,8 +155,12 @@ def qemu_command(sc, accel, bzimage, initrd, rundir, port):
         capture += " lab.expect_faults=1"
     if sc["selftest_break"]:
         capture += f" lab.selftest_break={sc['selftest_break']}"
+    if sc["capture_nic"]:
+        capture += " lab.capture_nic=1"
     if capture.strip():
         append += f' lab.capture="{capture.strip()}"'
+    if sc["panic_delay_ms"]:
+        append += f" lab.panic_delay_ms={sc['panic_delay_ms']}"
     if sc["corrupt"]:
         append += f' lab.corrupt="{sc["corrupt"]}"'
     if sc["cmdline"]:
@@ -270,7 +278,8 @@ def boot(sc, accel, rundir, bzimage, initrd, stop_on=None):
                 return
 
     try:
-        with open(f"{rundir}/serial.log", "w") as out:
+        # Line-buffered: the file follows the console while it runs.
+        with open(f"{rundir}/serial.log", "w", buffering=1) as out:
             follow(out)
     finally:
         if proc.poll() is None:
@@ -442,6 +451,29 @@ def read_refusals(rundir):
         states = [r.get("state") for r in groundtruth.read_tsv(spath)]
         state = states[0] if states else None
     return rows, state
+
+
+CAPTURE_NIC_LINE = re.compile(r"LAB: capture-nic rx (-?\d+)")
+
+
+def check_capture_nic(sc, rundir, lines, res):
+    """The NIC received in the capture kernel; 00:02.0 in the wanted state."""
+    rx = [int(m.group(1)) for m in map(CAPTURE_NIC_LINE.search, lines) if m]
+    res["capture_rx_packets"] = rx[0] if rx else None
+    res["capture_nic_state"] = handover.handover_state(
+        rundir, "00:02.0", "cap/nic/contexts")
+    want = sc["capture_nic"]
+    if want == "any":
+        return []
+    if not rx:
+        return ["capture-nic: the NIC was not brought up in the capture kernel"]
+    problems = []
+    if rx[0] <= 0:
+        problems.append(f"capture-nic: received {rx[0]} packets")
+    if res["capture_nic_state"] != want:
+        problems.append(f"capture-nic: 00:02.0 {res['capture_nic_state']}, "
+                        f"not {want}")
+    return problems
 
 
 def check_refusals(sc, rundir, res):
@@ -689,10 +721,13 @@ def analyse(sc, rundir, run):
             if "ground_truth" in checks and not gt[0]:
                 failures.append("ground truth: " + gt[1])
 
+    if "capture_nic" in checks:
+        failures += check_capture_nic(sc, rundir, lines, res)
     if "handover" in checks:
         ok, detail, fig = handover.check_handover(
             rundir, sc["handover"], sc["kernel"] == "ours",
-            res["dmar_faults"] + res["qemu_dmar_faults"])
+            res["dmar_faults"] + res["qemu_dmar_faults"],
+            sc["handover_expect"])
         res.update(fig)
         res["handover_ok"], res["handover_detail"] = ok, detail
         if not ok:
@@ -812,6 +847,28 @@ def show_report(rundir, res):
     print(f"  files: {rundir}", flush=True)
 
 
+def soak_report(chosen, reslist):
+    """The soak's figures: dumps saved and verified out of N panics."""
+    saved = sum(1 for r in reslist if r.get("dump_verified"))
+    failed = [r["name"] for r in reslist if r["result"] != "pass"]
+    faults = sum((r.get("dmar_faults") or 0) + (r.get("qemu_dmar_faults") or 0)
+                 for r in reslist)
+    dma = sorted(r.get("dma_after_panic") or 0 for r in reslist)
+    saved_ms = sorted(r["panic_to_dump_saved_ms"] for r in reslist
+                      if r.get("panic_to_dump_saved_ms"))
+    for base in dict.fromkeys(sc["soak_base"] for sc in chosen):
+        runs = [r for sc, r in zip(chosen, reslist) if sc["soak_base"] == base]
+        ok = sum(1 for r in runs if r["result"] == "pass")
+        print(f"soak {base}: {ok} of {len(runs)} passed")
+    print(f"soak: {len(reslist)} panics, {saved} dumps saved and verified, "
+          f"{len(failed)} failed{': ' + ' '.join(failed) if failed else ''}")
+    print(f"soak: DMAR faults {faults} (guest + QEMU), DMA after panic "
+          f"min {dma[0] if dma else None} median "
+          f"{dma[len(dma) // 2] if dma else None}, panic to dump saved "
+          f"median {saved_ms[len(saved_ms) // 2] if saved_ms else None} ms, "
+          f"max {saved_ms[-1] if saved_ms else None} ms", flush=True)
+
+
 def write_reports(results, accel, why, reslist):
     kv, qv = versions()
     summary = {"kernel_version": kv, "qemu_version": qv, "accel": accel,
@@ -843,6 +900,10 @@ def main():
     ap.add_argument("--bench", metavar="NAME",
                     help="rerun one scenario --repeat times, print timings")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--soak", type=int, metavar="N",
+                    help="N consecutive panics under DMA load, rotating "
+                    "through scenarios.SOAK_BASES, the panic moved by a "
+                    "different delay each time (results in $BUILD/soak)")
     ap.add_argument("--timeout", type=int,
                     help="override every scenario's hard timeout (s)")
     ap.add_argument("--results", default=os.path.join(BUILD, "results"))
@@ -868,6 +929,9 @@ def main():
         chosen = [dict(by_name[n], name=f"{n}-{i + 1}", bench=n)
                   for n in benches for i in range(args.repeat)]
         args.results = os.path.join(BUILD, "bench")
+    elif args.soak:
+        chosen = scenarios.soak_list(args.soak, scenario_list())
+        args.results = os.path.join(BUILD, "soak")
     elif args.only:
         names = [n for n in args.only.replace(",", " ").split() if n]
         by_name = {s["name"]: s for s in scenario_list()}
@@ -906,6 +970,13 @@ def main():
         res = run_scenario(sc, accel, args.results, args.kernel)
         reslist.append(res)
         log(fmt(res))
+        if args.soak and res["result"] == "pass":
+            # 18 MB a run: keep the dumps of failed runs only.
+            for f in ("vmcore.kdump", "labcap.img", "labgt.img"):
+                try:
+                    os.unlink(os.path.join(args.results, sc["name"], f))
+                except OSError:
+                    pass
         if args.show:
             show_report(os.path.join(args.results, sc["name"]), res)
         write_reports(args.results, accel, why, reslist)
@@ -925,6 +996,8 @@ def main():
                         f"{sorted(nums)[len(nums) // 2]} max {max(nums)}")
                 print(f"bench {name} {key}: {vals} {stat}")
 
+    if args.soak:
+        soak_report(chosen, reslist)
     failures = [r for r in reslist if r["result"] not in ("pass", "baseline")]
     for res in failures:
         # CI keeps only the tail of what we print: say here what failed

@@ -185,7 +185,11 @@ struct kdump_context {
 	u8 handover;			/* enum kdump_handover */
 	unsigned int legacy_maps;	/* runs mapped into the new domain */
 	unsigned int legacy_skipped;	/* runs it could not take */
+	unsigned long legacy_direct;	/* old pages the new domain maps 1:1 */
 	struct dmar_domain *domain;	/* the new domain, once handed over */
+	/* The capture kernel's RMRR and ISA windows of the device. */
+	struct kdump_phys_range *direct;
+	unsigned int nr_direct;
 };
 
 /* What was found and adopted on one IOMMU. */
@@ -197,6 +201,7 @@ struct kdump_iommu {
 	bool pre_enabled;
 	bool scalable;
 	bool adopted;
+	bool root_refused;		/* every device blocked */
 	const char *outcome;
 	enum kdump_mode mode;
 
@@ -1382,6 +1387,7 @@ static int kdump_adopt_tables(struct kdump_iommu *st)
 		pr_err("%s: refused the root table at 0x%llx: %s; every device is blocked\n",
 		       iommu->name, old_root, kdump_refusal_name(r));
 		st->outcome = "root-refused";
+		st->root_refused = true;
 		return 0;
 	}
 	old_rt = memremap(old_root, VTD_PAGE_SIZE, MEMREMAP_WB);
@@ -1663,6 +1669,213 @@ static int kdump_iommu_prot(u8 perm)
 }
 
 /**
+ * kdump_direct_piece() - split an IOVA range at the edges of direct regions
+ * @direct: the device's direct-mapped (RMRR, ISA window) IOVA ranges
+ * @nr: their number
+ * @iova: start of what is left of the range
+ * @last: its last byte
+ * @inside: set to whether the piece lies in a direct region
+ *
+ * The capture kernel's own domain maps a device's RMRR and ISA windows
+ * 1:1 (iommu_create_device_direct_mappings()) before it is attached.  The
+ * hand-over, the release and the reserved regions must leave those pieces
+ * to it rather than map, unmap or reserve them a second time.
+ *
+ * Return: the last byte of the first piece of [@iova, @last] that lies
+ * wholly inside or wholly outside @direct; never below @iova.
+ */
+VISIBLE_IF_KUNIT u64 kdump_direct_piece(const struct kdump_phys_range *direct,
+					unsigned int nr, u64 iova, u64 last,
+					bool *inside)
+{
+	u64 end = last;
+	unsigned int i;
+
+	*inside = false;
+	for (i = 0; i < nr; i++) {
+		if (iova >= direct[i].start && iova <= direct[i].last) {
+			*inside = true;
+			return min(last, direct[i].last);
+		}
+		if (direct[i].start > iova && direct[i].start - 1 < end)
+			end = direct[i].start - 1;
+	}
+	return end;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_direct_piece);
+
+/* The direct-mapped IOVA ranges among a device's reserved regions. */
+static int kdump_collect_direct(const struct list_head *resv,
+				struct kdump_phys_range **direct,
+				unsigned int *nr)
+{
+	const struct iommu_resv_region *reg;
+	int ret;
+
+	list_for_each_entry(reg, resv, list) {
+		if ((reg->type != IOMMU_RESV_DIRECT &&
+		     reg->type != IOMMU_RESV_DIRECT_RELAXABLE) || !reg->length)
+			continue;
+		ret = kdump_range_append(direct, nr, reg->start,
+					 reg->start + reg->length - 1);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Map one old run into the new domain, but for its direct-mapped pieces. */
+static void kdump_handover_map(struct kdump_context *c,
+			       struct iommu_domain *domain, u64 max_iova,
+			       const struct kdump_map *m)
+{
+	u64 last = m->iova + m->size - 1, iova = m->iova, end;
+	bool inside;
+
+	for (;; iova = end + 1) {
+		u64 phys = m->phys + (iova - m->iova), len;
+		phys_addr_t cur = iommu_iova_to_phys(domain, iova);
+
+		end = kdump_direct_piece(c->direct, c->nr_direct, iova, last,
+					 &inside);
+		len = end - iova + 1;
+		if (inside && cur == phys)
+			c->legacy_direct += len >> VTD_PAGE_SHIFT;
+		else if (cur && cur == phys)
+			c->legacy_maps++;	/* a sibling in the group did */
+		else if (inside || cur || end > max_iova ||
+			 iommu_map(domain, iova, phys, len,
+				   kdump_iommu_prot(m->perm), GFP_KERNEL))
+			c->legacy_skipped++;
+		else
+			c->legacy_maps++;
+		if (end == last)
+			break;
+	}
+}
+
+/* Unmap what kdump_handover_map() mapped of one old run. */
+static unsigned int kdump_release_map(struct kdump_context *c,
+				      struct iommu_domain *domain,
+				      const struct kdump_map *m)
+{
+	u64 last = m->iova + m->size - 1, iova = m->iova, end;
+	unsigned int unmapped = 0;
+	bool inside;
+
+	for (;; iova = end + 1) {
+		u64 phys = m->phys + (iova - m->iova);
+
+		end = kdump_direct_piece(c->direct, c->nr_direct, iova, last,
+					 &inside);
+		if (!inside && iommu_iova_to_phys(domain, iova) == phys &&
+		    iommu_unmap(domain, iova, end - iova + 1))
+			unmapped++;
+		if (end == last)
+			break;
+	}
+	return unmapped;
+}
+
+static bool kdump_context_passthrough(const struct kdump_context *c)
+{
+	return c->scalable ? c->tt == PASID_ENTRY_PGTT_PT :
+			     c->tt == CONTEXT_TT_PASS_THROUGH;
+}
+
+/* What the crashed kernel's DMA of a device needs from the capture kernel. */
+enum kdump_dev_need {
+	KDUMP_NEED_NOTHING,	/* no adopted state: the capture kernel decides */
+	KDUMP_NEED_TRANSLATION,	/* adopted, translating: keep its IOVAs */
+	KDUMP_NEED_PASSTHROUGH,	/* adopted, pass-through */
+	KDUMP_NEED_BLOCKING,	/* refused: its old DMA must keep faulting */
+};
+
+static enum kdump_dev_need kdump_dev_need(struct device *dev)
+{
+	struct device_domain_info *info = dev_iommu_priv_get(dev);
+	enum kdump_dev_need need = KDUMP_NEED_NOTHING;
+	struct kdump_iommu *st;
+	unsigned int i;
+
+	if (!is_kdump_kernel() || !info || !info->iommu ||
+	    !(info->iommu->flags & VTD_FLAG_TRANS_PRE_ENABLED))
+		return KDUMP_NEED_NOTHING;
+	mutex_lock(&kdump_lock);
+	st = kdump_state(info->iommu);
+	if (st && st->root_refused)
+		need = KDUMP_NEED_BLOCKING;
+	for (i = 0; st && st->adopted && i < st->nr_ctx; i++) {
+		const struct kdump_context *c = &st->ctx[i];
+
+		if (c->bus != info->bus ||
+		    (c->devfn != info->devfn && c->devfn != KDUMP_CTX_WHOLE_TABLE))
+			continue;
+		if (c->state == KDUMP_CTX_REFUSED)
+			need = KDUMP_NEED_BLOCKING;
+		else if (c->handover != KDUMP_HO_RELEASED)
+			need = kdump_context_passthrough(c) ?
+			       KDUMP_NEED_PASSTHROUGH : KDUMP_NEED_TRANSLATION;
+		break;
+	}
+	mutex_unlock(&kdump_lock);
+	return need;
+}
+
+/**
+ * intel_iommu_kdump_def_domain_type() - the domain type an adopted device needs
+ * @dev: the device
+ *
+ * A device whose context was adopted keeps the kind of translation its
+ * DMA in flight was set up for.  Translated DMA needs a paging domain, so
+ * that the hand-over can keep its old IOVAs: with iommu=pt on the capture
+ * kernel's command line an identity domain would never be attached (the
+ * attach is deferred until the DMA API is used, and dma-direct does not
+ * use it), and the driver's physical addresses would be looked up in the
+ * crashed kernel's page table, faulting or, worse, hitting an old IOVA.
+ * Pass-through DMA needs an identity domain: a paging domain would turn
+ * every old physical address into an unmapped IOVA.  A device whose
+ * context was refused needs a paging domain too: an identity domain would
+ * let its old DMA, aimed at IOVAs nobody vouched for, reach memory.
+ *
+ * Context: process context, the device's group mutex held.
+ * Return: IOMMU_DOMAIN_DMA, IOMMU_DOMAIN_IDENTITY, or 0 for no preference.
+ */
+int intel_iommu_kdump_def_domain_type(struct device *dev)
+{
+	switch (kdump_dev_need(dev)) {
+	case KDUMP_NEED_TRANSLATION:
+	case KDUMP_NEED_BLOCKING:
+		return IOMMU_DOMAIN_DMA;
+	case KDUMP_NEED_PASSTHROUGH:
+		return IOMMU_DOMAIN_IDENTITY;
+	default:
+		return 0;
+	}
+}
+
+/**
+ * intel_iommu_kdump_defer_attach() - must the device's domain wait?
+ * @dev: the device, behind an IOMMU the crashed kernel left translating
+ *
+ * Mainline defers the attach of every device's default domain to its
+ * driver's first DMA-API call, to keep copied contexts in use until then.
+ * Only an adopted context is worth keeping.  A device whose context was
+ * refused is blocked already, and one that had none has no old DMA to
+ * keep: waiting would leave them blocked for good when the default domain
+ * is an identity domain, which dma-direct never attaches.  They get their
+ * domain when they are probed, as in any other kernel.
+ *
+ * Return: true if the attach must wait for the DMA API.
+ */
+bool intel_iommu_kdump_defer_attach(struct device *dev)
+{
+	enum kdump_dev_need need = kdump_dev_need(dev);
+
+	return need == KDUMP_NEED_TRANSLATION || need == KDUMP_NEED_PASSTHROUGH;
+}
+
+/**
  * intel_iommu_kdump_handover() - give a new domain a device's old mappings
  * @domain: the paging domain the device is being attached to
  * @dev: the device, whose context may have been adopted
@@ -1690,33 +1903,29 @@ void intel_iommu_kdump_handover(struct dmar_domain *domain, struct device *dev)
 	u64 max_iova, start;
 	unsigned int i;
 
+	LIST_HEAD(resv);
+
 	if (!is_kdump_kernel())
 		return;
 	start = ktime_get_ns();
+	/* Before kdump_lock: it calls intel_iommu_kdump_get_resv_regions(). */
+	iommu_get_resv_regions(dev, &resv);
 	mutex_lock(&kdump_lock);
 	c = kdump_dev_context(dev);
 	if (!c || c->handover != KDUMP_HO_ADOPTED)
 		goto out;
 	info = dev_iommu_priv_get(dev);
 
-	max_iova = domain->gaw >= 64 ? U64_MAX : BIT_ULL(domain->gaw) - 1;
-	for (i = 0; c->walk && i < c->walk->nr_maps; i++) {
-		const struct kdump_map *m = &c->walk->maps[i];
-		phys_addr_t cur = iommu_iova_to_phys(&domain->domain, m->iova);
-
-		/* A sibling in the device's group may have mapped it. */
-		if (cur == m->phys) {
-			c->legacy_maps++;
-			continue;
-		}
-		if (cur || m->iova + m->size - 1 > max_iova ||
-		    iommu_map(&domain->domain, m->iova, m->phys, m->size,
-			      kdump_iommu_prot(m->perm), GFP_KERNEL)) {
-			c->legacy_skipped++;
-			continue;
-		}
-		c->legacy_maps++;
+	/* Without the list, every old page in a direct window is skipped. */
+	if (kdump_collect_direct(&resv, &c->direct, &c->nr_direct)) {
+		kfree(c->direct);
+		c->direct = NULL;
+		c->nr_direct = 0;
 	}
+	max_iova = domain->gaw >= 64 ? U64_MAX : BIT_ULL(domain->gaw) - 1;
+	for (i = 0; c->walk && i < c->walk->nr_maps; i++)
+		kdump_handover_map(c, &domain->domain, max_iova,
+				   &c->walk->maps[i]);
 	c->domain = domain;
 	c->handover = KDUMP_HO_HANDED_OVER;
 	trace_kdump_handover(info->iommu, c->bus, c->devfn, c->did,
@@ -1727,10 +1936,11 @@ void intel_iommu_kdump_handover(struct dmar_domain *domain, struct device *dev)
 		dev_warn(dev, "kdump: %u old mappings could not be kept in the new domain\n",
 			 c->legacy_skipped);
 	else if (kdump_debug_mask & KDUMP_DBG_CONTEXTS)
-		dev_info(dev, "kdump: handed over with %u old mappings\n",
-			 c->legacy_maps);
+		dev_info(dev, "kdump: handed over with %u old mappings, %lu old pages in its direct windows\n",
+			 c->legacy_maps, c->legacy_direct);
 out:
 	mutex_unlock(&kdump_lock);
+	iommu_put_resv_regions(dev, &resv);
 }
 
 /**
@@ -1741,17 +1951,25 @@ out:
  * While a device's adopted context or its legacy mappings are live, the
  * IOVA ranges the crashed kernel had mapped for it are reported as
  * IOMMU_RESV_RESERVED, so the DMA layer never allocates them and new
- * mappings never alias DMA still in flight.
+ * mappings never alias DMA still in flight.  What falls in the device's
+ * RMRR or ISA window, already on @head as a direct region, is left out:
+ * the new domain maps that 1:1 itself.
  */
 void intel_iommu_kdump_get_resv_regions(struct device *dev,
 					struct list_head *head)
 {
+	struct kdump_phys_range *direct = NULL;
 	struct iommu_resv_region *reg;
+	unsigned int i, nr_direct = 0;
 	struct kdump_context *c;
-	unsigned int i;
+	bool inside;
+	u64 iova, end;
 
 	if (!is_kdump_kernel())
 		return;
+	/* @head already holds the device's RMRR and ISA windows. */
+	if (kdump_collect_direct(head, &direct, &nr_direct))
+		goto out_free;
 	mutex_lock(&kdump_lock);
 	c = kdump_dev_context(dev);
 	if (!c || !c->walk || c->handover == KDUMP_HO_RELEASED)
@@ -1759,15 +1977,26 @@ void intel_iommu_kdump_get_resv_regions(struct device *dev,
 	for (i = 0; i < c->walk->nr_ranges; i++) {
 		const struct kdump_iova_range *r = &c->walk->ranges[i];
 
-		reg = iommu_alloc_resv_region(r->start, r->last - r->start + 1,
-					      0, IOMMU_RESV_RESERVED,
-					      GFP_KERNEL);
-		if (!reg)
-			break;
-		list_add_tail(&reg->list, head);
+		for (iova = r->start;; iova = end + 1) {
+			end = kdump_direct_piece(direct, nr_direct, iova,
+						 r->last, &inside);
+			if (!inside) {
+				reg = iommu_alloc_resv_region(iova,
+							      end - iova + 1, 0,
+							      IOMMU_RESV_RESERVED,
+							      GFP_KERNEL);
+				if (!reg)
+					goto out;
+				list_add_tail(&reg->list, head);
+			}
+			if (end == r->last)
+				break;
+		}
 	}
 out:
 	mutex_unlock(&kdump_lock);
+out_free:
+	kfree(direct);
 }
 
 /*
@@ -1786,13 +2015,11 @@ static int kdump_release_context(struct kdump_iommu *st,
 	if (c->handover != KDUMP_HO_HANDED_OVER)
 		return -EINVAL;
 	domain = &c->domain->domain;
-	for (i = 0; c->walk && i < c->walk->nr_maps; i++) {
-		const struct kdump_map *m = &c->walk->maps[i];
-
-		if (iommu_iova_to_phys(domain, m->iova) == m->phys &&
-		    iommu_unmap(domain, m->iova, m->size))
-			unmapped++;
-	}
+	for (i = 0; c->walk && i < c->walk->nr_maps; i++)
+		unmapped += kdump_release_map(c, domain, &c->walk->maps[i]);
+	kfree(c->direct);
+	c->direct = NULL;
+	c->nr_direct = 0;
 	c->handover = KDUMP_HO_RELEASED;
 	trace_kdump_release(st->iommu, c->bus, c->devfn, unmapped);
 	return 0;

@@ -27,6 +27,8 @@ void intel_iommu_kdump_fault_takeover(struct intel_iommu *iommu);
 int intel_iommu_kdump_adopt(struct intel_iommu *iommu);
 void intel_iommu_kdump_handover(struct dmar_domain *domain,
 				struct device *dev);
+int intel_iommu_kdump_def_domain_type(struct device *dev);
+bool intel_iommu_kdump_defer_attach(struct device *dev);
 void intel_iommu_kdump_get_resv_regions(struct device *dev,
 					struct list_head *head);
 void intel_iommu_kdump_debugfs_init(struct dentry *parent);
@@ -50,6 +52,16 @@ static inline int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
 static inline void intel_iommu_kdump_handover(struct dmar_domain *domain,
 					      struct device *dev)
 {
+}
+
+static inline int intel_iommu_kdump_def_domain_type(struct device *dev)
+{
+	return 0;
+}
+
+static inline bool intel_iommu_kdump_defer_attach(struct device *dev)
+{
+	return true;
 }
 
 static inline void intel_iommu_kdump_get_resv_regions(struct device *dev,
@@ -187,6 +199,8 @@ int kdump_walk_pgtable(const struct kdump_mem_map *mm,
 		       enum kdump_pt_format format, bool copy,
 		       struct kdump_walk *w);
 void kdump_walk_free(struct kdump_walk *w);
+u64 kdump_direct_piece(const struct kdump_phys_range *direct, unsigned int nr,
+		       u64 iova, u64 last, bool *inside);
 #endif /* CONFIG_KUNIT */
 
 #endif /* _INTEL_IOMMU_KDUMP_H */

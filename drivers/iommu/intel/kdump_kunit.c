@@ -11,6 +11,7 @@
  */
 #include <kunit/test.h>
 #include <linux/prandom.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include "iommu.h"
@@ -554,6 +555,60 @@ static void kdump_test_walk_mutations(struct kunit *test)
 	KUNIT_EXPECT_GT(test, accepted, 0);
 }
 
+/*
+ * The hand-over, the release and the reserved regions leave a device's
+ * RMRR and ISA windows to the capture kernel's own 1:1 mappings: an old
+ * range is cut at their edges, each piece wholly inside or outside.
+ */
+static void kdump_test_direct_pieces(struct kunit *test)
+{
+	static const struct kdump_phys_range direct[] = {
+		{ 0xe0000000, 0xe00fffff },	/* an RMRR */
+		{ 0, SZ_16M - 1 },		/* the ISA window */
+	};
+	u64 iova, end, inside_bytes = 0, outside_bytes = 0;
+	unsigned int pieces = 0;
+	bool inside;
+
+	/* Nothing direct: one piece, outside. */
+	end = kdump_direct_piece(NULL, 0, 0x1000, 0x1fff, &inside);
+	KUNIT_EXPECT_EQ(test, end, 0x1fffULL);
+	KUNIT_EXPECT_FALSE(test, inside);
+
+	/* Starts inside the ISA window, runs past it. */
+	end = kdump_direct_piece(direct, 2, SZ_8M, SZ_32M - 1, &inside);
+	KUNIT_EXPECT_EQ(test, end, (u64)SZ_16M - 1);
+	KUNIT_EXPECT_TRUE(test, inside);
+	end = kdump_direct_piece(direct, 2, SZ_16M, SZ_32M - 1, &inside);
+	KUNIT_EXPECT_EQ(test, end, (u64)SZ_32M - 1);
+	KUNIT_EXPECT_FALSE(test, inside);
+
+	/* Straddles the RMRR: outside, inside, outside, and nothing lost. */
+	for (iova = 0xdff00000;; iova = end + 1) {
+		end = kdump_direct_piece(direct, 2, iova, 0xe01fffff, &inside);
+		KUNIT_ASSERT_GE(test, end, iova);
+		KUNIT_ASSERT_LT(test, pieces, 4U);
+		if (inside)
+			inside_bytes += end - iova + 1;
+		else
+			outside_bytes += end - iova + 1;
+		pieces++;
+		if (end == 0xe01fffff)
+			break;
+	}
+	KUNIT_EXPECT_EQ(test, pieces, 3U);
+	KUNIT_EXPECT_EQ(test, inside_bytes, (u64)SZ_1M);
+	KUNIT_EXPECT_EQ(test, outside_bytes, (u64)SZ_2M);
+
+	/* Ends exactly where the RMRR starts; the last IOVA of the space. */
+	end = kdump_direct_piece(direct, 2, 0xdfff0000, 0xdfffffff, &inside);
+	KUNIT_EXPECT_EQ(test, end, 0xdfffffffULL);
+	KUNIT_EXPECT_FALSE(test, inside);
+	end = kdump_direct_piece(direct, 2, U64_MAX - 0xfff, U64_MAX, &inside);
+	KUNIT_EXPECT_EQ(test, end, U64_MAX);
+	KUNIT_EXPECT_FALSE(test, inside);
+}
+
 static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_normalize),
 	KUNIT_CASE(kdump_test_table_addr),
@@ -568,6 +623,7 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_walk_copy),
 	KUNIT_CASE(kdump_test_walk_first_level),
 	KUNIT_CASE(kdump_test_walk_mutations),
+	KUNIT_CASE(kdump_test_direct_pieces),
 	{}
 };
 
