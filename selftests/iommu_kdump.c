@@ -17,8 +17,11 @@
  * is skipped.  Kernel command line knobs (read from /proc/cmdline):
  *   lab.expect_faults=1         DMAR faults are expected: skip that test
  *   lab.selftest_break=LIST     corrupt the oracle on purpose (dids,
- *                               ranges, table: comma-separated) to see
- *                               the matching test fail
+ *                               ranges, table, handover: comma-separated)
+ *                               to see the matching test fail
+ *   lab.handover=BB:DD.F        kdump.handover releases this device
+ *                               (kdump/release) once it checked it
+ *                               handed over, then checks the release
  */
 
 #define _GNU_SOURCE
@@ -242,6 +245,11 @@ struct range {
 	char perm[3];
 };
 
+/* One leaf of an old page table. */
+struct leaf {
+	__u64 iova, phys, size;
+};
+
 struct old_ctx {
 	int iommu;		/* index into oracle.iommu */
 	char bdf[16];
@@ -254,6 +262,8 @@ struct old_ctx {
 	int nr_dids;
 	struct range *ranges;	/* coalesced IOVA ranges */
 	int nr_ranges;
+	struct leaf *leaves;	/* what the ranges translate to */
+	int nr_leaves;
 	const char *error;	/* the oracle could not read its tables */
 };
 
@@ -297,11 +307,18 @@ static void add_did(struct old_ctx *c, unsigned int did)
 }
 
 /* One leaf, in IOVA order: extend the last range or start a new one. */
-static void add_leaf(struct old_ctx *c, __u64 iova, __u64 size,
+static void add_leaf(struct old_ctx *c, __u64 iova, __u64 phys, __u64 size,
 		     const char *perm)
 {
 	struct range *r = c->nr_ranges ? &c->ranges[c->nr_ranges - 1] : NULL;
 	int i;
+
+	i = push((void **)&c->leaves, &c->nr_leaves, sizeof(*c->leaves));
+	if (i >= 0) {
+		c->leaves[i].iova = iova;
+		c->leaves[i].phys = phys;
+		c->leaves[i].size = size;
+	}
 
 	if (r && r->last + 1 == iova && !strcmp(r->perm, perm)) {
 		r->last = iova + size - 1;
@@ -339,7 +356,8 @@ static void walk_pt(const struct vmcore *v, struct old_ctx *c, __u64 table,
 			continue;
 		if (level == 1 || ((level == 2 || level == 3) &&
 				   (e[i] & (1ULL << 7)))) {
-			add_leaf(c, iova, span, first_level ?
+			add_leaf(c, iova, e[i] & ADDR_MASK & ~(span - 1), span,
+				 first_level ?
 				 (w ? "rw" : "r-") :
 				 (r ? (w ? "rw" : "r-") : "-w"));
 			continue;
@@ -595,6 +613,14 @@ FIXTURE_SETUP(kdump)
 		for (i = 0; i < self->o.nr_ctx; i++) {
 			if (self->o.ctx[i].nr_ranges) {
 				self->o.ctx[i].ranges[0].last += PAGE_SZ;
+				break;
+			}
+		}
+	}
+	if (broken("handover")) {
+		for (i = 0; i < self->o.nr_ctx; i++) {
+			if (self->o.ctx[i].nr_leaves) {
+				self->o.ctx[i].leaves[0].phys += PAGE_SZ;
 				break;
 			}
 		}
@@ -1075,6 +1101,144 @@ TEST_F(kdump, no_kernel_addresses)
 		}
 		free(buf);
 	}
+}
+
+/* One leaf of a domain's page table, as debugfs dumps it. */
+struct dom_page {
+	__u64 iova, phys, size;
+};
+
+/*
+ * The leaves of the domain a device is attached to: the lines of its
+ * domain_translation_struct (IOVA_PFN | the entry of each level, the leaf
+ * last: 5 entries for a 4 KiB page, 4 for 2 MiB, 3 for 1 GiB).
+ */
+static int domain_pages(const char *bdf, struct dom_page **pages, int *nr)
+{
+	char path[256], *buf, *line, *save, *p;
+
+	snprintf(path, sizeof(path),
+		 "/sys/kernel/debug/iommu/intel/0000:%s/domain_translation_struct",
+		 bdf);
+	buf = read_all(path);
+	if (!buf)
+		return -1;
+	*pages = NULL;
+	*nr = 0;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		__u64 pfn, leaf = 0;
+		int n = 0, i;
+
+		p = strchr(line, '|');
+		if (strncmp(line, "0x", 2) || !p)
+			continue;
+		pfn = strtoull(line, NULL, 16);
+		for (p = strtok(p + 1, " \t"); p; p = strtok(NULL, " \t")) {
+			leaf = strtoull(p, NULL, 16);
+			n++;
+		}
+		i = push((void **)pages, nr, sizeof(**pages));
+		if (i < 0)
+			break;
+		(*pages)[i].iova = pfn * PAGE_SZ;
+		(*pages)[i].size = PAGE_SZ << (n == 4 ? 9 : n == 3 ? 18 : 0);
+		(*pages)[i].phys = leaf & ADDR_MASK & ~((*pages)[i].size - 1);
+	}
+	free(buf);
+	return 0;
+}
+
+/* What @iova translates to in @pages, or -1. */
+static __u64 domain_lookup(const struct dom_page *pages, int nr, __u64 iova)
+{
+	int i;
+
+	for (i = 0; i < nr; i++)
+		if (iova >= pages[i].iova && iova - pages[i].iova < pages[i].size)
+			return pages[i].phys + iova - pages[i].iova;
+	return -1ULL;
+}
+
+/* Old pages of @c translating as they did in the crashed kernel. */
+static int old_pages_kept(const struct old_ctx *c, const struct dom_page *pages,
+			  int nr, int *total)
+{
+	__u64 off;
+	int i, kept = 0;
+
+	*total = 0;
+	for (i = 0; i < c->nr_leaves; i++) {
+		for (off = 0; off < c->leaves[i].size; off += PAGE_SZ) {
+			(*total)++;
+			kept += domain_lookup(pages, nr, c->leaves[i].iova + off) ==
+				c->leaves[i].phys + off;
+		}
+	}
+	return kept;
+}
+
+/*
+ * A handed-over device's new domain translates every IOVA of the crashed
+ * kernel to its old page: DMA still in flight never sees the switch, and
+ * no IOVA the new driver was given overlaps an old one (it would have
+ * replaced an old translation).  Released (kdump/release), none of the
+ * old IOVAs translates any more.  The device named by lab.handover= is
+ * released here, once it was checked handed over; the others are only
+ * checked in the state they are in.
+ */
+TEST_F(kdump, handover)
+{
+	int i, r, nr, total, kept, checked = 0, released = 0;
+	struct dom_page *pages;
+
+	for (i = 0; i < self->o.nr_ctx; i++) {
+		const struct old_ctx *c = &self->o.ctx[i];
+		const char *name = self->o.iommu[c->iommu].name;
+		const char *state;
+		char path[256];
+		FILE *f;
+
+		r = ctx_row(&self->contexts, name, c->bdf);
+		if (!row_adopted(&self->contexts, r) || !c->nr_leaves)
+			continue;
+		state = tsv_get(&self->contexts, r, "handover");
+		if (strcmp(state, "handed-over") && strcmp(state, "released"))
+			continue;
+		ASSERT_EQ(0, domain_pages(c->bdf, &pages, &nr))
+			TH_LOG("%s: no domain_translation_struct", c->bdf);
+		kept = old_pages_kept(c, pages, nr, &total);
+		checked++;
+		if (!strcmp(state, "handed-over")) {
+			EXPECT_EQ(total, kept)
+				TH_LOG("%s %s handed over: %d of %d old pages translate as before",
+				       name, c->bdf, kept, total);
+			ksft_print_msg("%s %s: %d old pages kept in the new domain\n",
+				       name, c->bdf, kept);
+			free(pages);
+			if (!cmdline_has("lab.handover", c->bdf))
+				continue;
+			snprintf(path, sizeof(path), "%s/release", KDUMP_DIR);
+			f = fopen(path, "w");
+			ASSERT_NE(NULL, f) TH_LOG("%s: %s", path, strerror(errno));
+			EXPECT_LT(0, fprintf(f, "%s\n", c->bdf));
+			EXPECT_EQ(0, fclose(f))
+				TH_LOG("release %s: %s", c->bdf, strerror(errno));
+			ASSERT_EQ(0, domain_pages(c->bdf, &pages, &nr));
+			kept = old_pages_kept(c, pages, nr, &total);
+		}
+		released++;
+		EXPECT_EQ(0, kept)
+			TH_LOG("%s %s released: %d of %d old pages still translate",
+			       name, c->bdf, kept, total);
+		ksft_print_msg("%s %s: released, %d of %d old pages translate\n",
+			       name, c->bdf, kept, total);
+		free(pages);
+	}
+	if (!checked)
+		SKIP(return, "no device was handed over");
+	ksft_print_msg("%d devices handed over, %d released\n", checked,
+		       released);
 }
 
 /* The capture kernel logged no DMAR fault since it booted. */

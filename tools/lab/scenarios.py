@@ -14,7 +14,7 @@ Keys (defaults in lab.py DEFAULTS):
   expect_faults   True: DMAR faults are the expected outcome (the
                   capture kernel's selftests get lab.expect_faults=1)
   selftest_break  "" or lab.selftest_break= for the capture kernel's
-                  selftests (dids, ranges, table, kva): a negative
+                  selftests (dids, ranges, table, kva, handover): a negative
                   control, the "selftests" check then wants a failure
   checks          verdict checks, see lab.py CHECKS
   timeout         hard limit for the whole run, seconds
@@ -147,10 +147,10 @@ ADOPT_CHECKS = OURS_CHECKS + ["ground_truth"]
 
 
 
-def window(name, kernel, **extra):
+def window(prefix, kernel, **extra):
     """A run of the hand-over window test driver on @kernel."""
     sc = {
-        "name": f"{name}-{kernel}",
+        "name": f"{prefix}-{kernel}",
         "kernel": kernel,
         "iommu": "aw-bits=48",
         "capture": WINDOW + (" intel_iommu_kdump=inplace"
@@ -454,6 +454,9 @@ EXTRA_SCENARIOS = [
         "expect_faults": False,
         "checks": OURS_CHECKS,
     },
+    # The same for kdump.handover: one old page is expected elsewhere.
+    window("handover-e1000e", "ours", name="handover-e1000e-selftest-break",
+           selftest_break="handover", checks=OURS_CHECKS),
     # No e1000e driver in the capture kernel: nothing resets the NIC, so
     # its DMA goes on through whatever the capture kernel left in place
     # until the RX ring is used up.  Not gated: the NIC writes into the
