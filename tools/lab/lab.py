@@ -106,6 +106,13 @@ PHASES = [
     ("LAB: probe-ok", "poweroff"),
 ]
 PANIC_LINE = "sysrq: Trigger a crash"
+# Before the panic the first kernel never goes quiet for long (the wait
+# for RX DMA gives up after 30 s).  Silence this long there is TCG losing
+# an interrupt (2026-11-24, make check with a soak running beside it: the
+# first kernel stuck probing its second virtio disk until the 240 s
+# timeout): the run is stopped and, once, run again.
+PRE_PANIC_PHASES = ("boot-first", "kexec-load", "wait-dma", "ground-truth")
+STALL_S = 60
 
 BAD_PATTERNS = re.compile(
     r"\bOops\b|WARNING: CPU|\bBUG:|kernel BUG at|soft lockup|hard LOCKUP|"
@@ -247,15 +254,22 @@ def boot(sc, accel, rundir, bzimage, initrd, stop_on=None):
 
     threading.Thread(target=reader, daemon=True).start()
     sender = UdpSender(port, sc["udp_rate"]) if "udp" in sc["load"] else None
-    st = {"phase": "boot-" + sc["role"], "reason": None}
+    st = {"phase": "boot-" + sc["role"], "reason": None, "stalled": False}
     marks, serial = {}, []
     deadline = t0 + sc["timeout"]
+    last_line = [t0]
 
     def follow(out):
         while True:
             left = deadline - time.time()
             if left <= 0:
                 st["reason"] = f"timeout in {st['phase']}"
+                return
+            if (sc["role"] == "first" and st["phase"] in PRE_PANIC_PHASES
+                    and time.time() - last_line[0] > STALL_S):
+                st["reason"] = (f"stalled in {st['phase']}: no console "
+                                f"output for {STALL_S} s")
+                st["stalled"] = True
                 return
             try:
                 item = lines.get(timeout=min(1.0, left))
@@ -264,6 +278,7 @@ def boot(sc, accel, rundir, bzimage, initrd, stop_on=None):
             if item is None:
                 return
             ts, line = item
+            last_line[0] = ts
             serial.append((ts, line))
             out.write(f"{ts:.6f} {line}\n")
             for marker, nxt in PHASES:
@@ -289,7 +304,8 @@ def boot(sc, accel, rundir, bzimage, initrd, stop_on=None):
             sender.stop.set()
             sender.join()
     return {"serial": serial, "marks": marks, "phase": st["phase"],
-            "reason": st["reason"], "rc": proc.returncode,
+            "reason": st["reason"], "stalled": st["stalled"],
+            "rc": proc.returncode,
             "wall_s": time.time() - t0, "t0": t0,
             "udp_sent": sender.sent if sender else 0}
 
@@ -583,7 +599,7 @@ def base_result(sc, kind=None):
             "refused": None}
 
 
-def analyse(sc, rundir, run):
+def analyse(sc, rundir, run, retried=None):
     """Figures and verdict of one run."""
     serial, marks = run["serial"], run["marks"]
     lines = [line for _, line in serial]
@@ -597,6 +613,7 @@ def analyse(sc, rundir, run):
     t_panic = serial[panic_idx][0] if panic_idx is not None else None
 
     res = base_result(sc)
+    res["retried"] = retried
     res.update({"wall_s": round(run["wall_s"], 1),
                 "phase_reached": run["phase"], "udp_sent": run["udp_sent"]})
     failures = []
@@ -790,11 +807,19 @@ def run_scenario(sc, accel, results, kernel_override=None):
         return dict(base_result(sc, kind),
                     reason=f"missing one of {' '.join(need)}")
     try:
-        prepare_rundir(sc, rundir)
-        if capture_kind != kind:
-            initrd = mixed_initrd(initrd, capture_kind, rundir)
-        run = boot(sc, accel, rundir, bzimage, initrd)
-        res = analyse(sc, rundir, run)
+        retried = None
+        for attempt in (1, 2):
+            prepare_rundir(sc, rundir)
+            boot_initrd = initrd if capture_kind == kind else \
+                mixed_initrd(initrd, capture_kind, rundir)
+            run = boot(sc, accel, rundir, bzimage, boot_initrd)
+            if not run["stalled"] or attempt == 2:
+                break
+            # Nothing of the kdump path ran yet: run it again, once, and
+            # say so in the result.
+            retried = run["reason"]
+            log(f"{sc['name']}: {retried}; running it again")
+        res = analyse(sc, rundir, run, retried)
     except Exception as e:  # a lab bug must fail the scenario, not skip it
         import traceback
         traceback.print_exc()
@@ -826,7 +851,9 @@ def fmt(res):
     figs = " ".join(f"{k}={res.get(k)}" for k in keys if k in res)
     verdict = res["result"].upper()
     return f"{verdict} {res['name']}: {figs}" + (
-        f" -- {res['reason']}" if res["reason"] else "")
+        f" -- {res['reason']}" if res["reason"] else "") + (
+        f" (run twice, the first {res['retried']})"
+        if res.get("retried") else "")
 
 
 def show_report(rundir, res):
