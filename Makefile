@@ -26,11 +26,11 @@ REPEAT ?= 3
 # make soak N=100: that many consecutive panics (not part of make check).
 N ?= 100
 
-demo_scenario_ours := ours-legacy-aw48-inplace
+demo_scenario_ours := ours-legacy-aw48-inplace-e1000e
 demo_scenario_stock := stock-legacy-aw48-e1000e
 DEMO_SCENARIO ?= $(demo_scenario_$(KERNEL))
-BENCH ?= ours-legacy-aw48-inplace ours-legacy-aw48-copy \
-	ours-scalable-flts-x2apic-aw48-copy stock-legacy-aw48-e1000e
+BENCH ?= ours-legacy-aw48-inplace-e1000e ours-legacy-aw48-copy-e1000e \
+	ours-scalable-flts-x2apic-aw48-copy-e1000e stock-legacy-aw48-e1000e
 
 only := $(if $(strip $(SCENARIOS)),--only "$(strip $(SCENARIOS))")
 

@@ -563,6 +563,24 @@ def kunit_totals(lines):
     return tot if seen else None
 
 
+# lab.selftest_break= knob -> the iommu_kdump test it must make fail.
+SELFTEST_BREAKS = {
+    "files": "kdump.files_parse", "summary": "kdump.summary_counts",
+    "contexts": "kdump.contexts_accounted", "dids": "kdump.domain_ids",
+    "ranges": "kdump.iova_ranges", "table": "kdump.old_table",
+    "root": "kdump.root_only", "kva": "kdump.no_kernel_addresses",
+    "handover": "kdump.handover", "faults": "capture.dmar_faults",
+}
+
+
+def broken_tests(knobs):
+    """The tests a lab.selftest_break= list must make fail."""
+    names = knobs.split(",")
+    if "all" in names:
+        names = list(SELFTEST_BREAKS)
+    return sorted(SELFTEST_BREAKS[n] for n in names)
+
+
 def selftest_results(rundir, lines):
     """The capture kernel's kselftest KTAP (the copy on the capture disk,
     else the console between LAB-BEGIN/LAB-END selftests) → counts, or
@@ -725,10 +743,15 @@ def analyse(sc, rundir, run, retried=None):
             if st is None:
                 failures.append("no selftest KTAP from the capture kernel")
             elif sc["selftest_break"]:
-                # Negative control: the broken oracle must be noticed.
-                if not st["failed"]:
+                # Negative control: each broken expectation must make
+                # its own test fail.
+                want = broken_tests(sc["selftest_break"])
+                missed = sorted(set(want) - set(st["failures"]))
+                res["selftests_broken"] = want
+                if missed or not st["failed"]:
                     failures.append(f"selftest_break={sc['selftest_break']}"
-                                    ": no selftest failed")
+                                    ": still passing: " +
+                                    (" ".join(missed) or "all"))
             elif st["failed"]:
                 failures.append("selftests failed: " +
                                 " ".join(st["failures"]))
@@ -959,10 +982,14 @@ def main():
                     help="print each scenario's adoption report")
     args = ap.parse_args()
 
+    misnamed = scenarios.check_names(scenario_list())
+    if misnamed:
+        sys.exit("lab: scenario names must carry their configuration "
+                 "words: " + "; ".join(misnamed))
     if args.list:
         for s in scenario_list():
             extra = "" if s in scenario_list(False) else " (extra)"
-            print(f"{s['name']:36} {s['kernel']:6} {s['role']:6} "
+            print(f"{s['name']:56} {s['kernel']:6} {s['role']:6} "
                   f"iommu={s['iommu']} capture={s['capture']!r}{extra}")
         return 0
 

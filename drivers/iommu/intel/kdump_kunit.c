@@ -92,19 +92,30 @@ static void test_walk_exit(void *data)
 	kdump_walk_free(data);
 }
 
-static struct kdump_walk *test_walk(struct kunit *test,
-				    struct test_tables *t, u64 root,
-				    int levels, enum kdump_pt_format fmt,
-				    bool copy, int expect)
+static struct kdump_walk *test_walk_hw(struct kunit *test,
+				       struct test_tables *t,
+				       const struct kdump_hw_caps *hw,
+				       u64 root, int levels,
+				       enum kdump_pt_format fmt, bool copy,
+				       int expect)
 {
 	struct kdump_walk *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
 	int ret;
 
 	KUNIT_ASSERT_NOT_NULL(test, w);
-	ret = kdump_walk_pgtable(&t->mm, &test_hw, root, levels, fmt, copy, w);
+	ret = kdump_walk_pgtable(&t->mm, hw, root, levels, fmt, copy, w);
 	kunit_add_action_or_reset(test, test_walk_exit, w);
 	KUNIT_EXPECT_EQ(test, ret, expect);
 	return w;
+}
+
+static struct kdump_walk *test_walk(struct kunit *test,
+				    struct test_tables *t, u64 root,
+				    int levels, enum kdump_pt_format fmt,
+				    bool copy, int expect)
+{
+	return test_walk_hw(test, t, &test_hw, root, levels, fmt, copy,
+			    expect);
 }
 
 /*
@@ -450,6 +461,71 @@ static void kdump_test_walk_first_level(struct kunit *test)
 }
 
 /*
+ * x86 5-level first-level paging (PASID entry FLPM = 1), on an IOMMU that
+ * offers it (CAP.FL5LP): an IOVA above 2^48 is only reachable through the
+ * fifth level; the same table read with four levels lands elsewhere; a
+ * loop back to the fifth-level table is caught; copy mode duplicates all
+ * five levels.
+ */
+static void kdump_test_walk_first_level_5(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	struct kdump_hw_caps hw5 = test_hw;
+	u64 l5p, l4p, l3p, l2p, l1p, *l5, *l4, *l3, *l2, *l1;
+	u64 pe[8] = { 0 };
+	struct kdump_walk *w;
+
+	hw5.cap |= BIT_ULL(60);		/* FL5LP */
+	pe[0] = 1 | (PASID_ENTRY_PGTT_FL_ONLY << 6);
+	pe[1] = 7;
+	pe[2] = OLD_DATA_BASE | (1 << 2);	/* FLPM = 1: 5-level */
+	KUNIT_EXPECT_EQ(test, kdump_check_pasid_entry(&hw5, pe), KDUMP_OK);
+	pe[2] = OLD_DATA_BASE | (2 << 2);	/* FLPM = 2: reserved */
+	KUNIT_EXPECT_EQ(test, kdump_check_pasid_entry(&hw5, pe),
+			KDUMP_BAD_ADDRESS_WIDTH);
+
+	l5 = test_table(test, t, &l5p);
+	l4 = test_table(test, t, &l4p);
+	l3 = test_table(test, t, &l3p);
+	l2 = test_table(test, t, &l2p);
+	l1 = test_table(test, t, &l1p);
+	l5[1] = l4p | 0x67;		/* IOVA bit 48 */
+	l4[0] = l3p | 0x67;
+	l3[0] = l2p | 0x67;
+	l2[0] = l1p | 0x67;
+	l1[3] = (OLD_DATA_BASE + 0x5000) | 0x67;
+	l1[4] = (OLD_DATA_BASE + 0x6000) | 0x25;	/* read-only */
+
+	w = test_walk_hw(test, t, &hw5, l5p, 5, KDUMP_PT_FIRST_LEVEL, false, 0);
+	KUNIT_EXPECT_EQ(test, w->tables, 5);
+	KUNIT_ASSERT_EQ(test, w->nr_ranges, 2);
+	KUNIT_EXPECT_EQ(test, w->ranges[0].start, BIT_ULL(48) + 0x3000);
+	KUNIT_EXPECT_EQ(test, w->ranges[0].perm,
+			KDUMP_PERM_READ | KDUMP_PERM_WRITE);
+	KUNIT_EXPECT_EQ(test, w->ranges[1].start, BIT_ULL(48) + 0x4000);
+	KUNIT_EXPECT_EQ(test, w->ranges[1].perm, KDUMP_PERM_READ);
+	KUNIT_EXPECT_EQ(test, w->leaves[0], 2);
+
+	/* Four levels from the same root: l2p becomes a 4K leaf at 2^39. */
+	w = test_walk_hw(test, t, &hw5, l5p, 4, KDUMP_PT_FIRST_LEVEL, false, 0);
+	KUNIT_ASSERT_EQ(test, w->nr_ranges, 1);
+	KUNIT_EXPECT_EQ(test, w->ranges[0].start, BIT_ULL(39));
+
+	/* Copy mode: five new tables, the leaves unchanged. */
+	w = test_walk_hw(test, t, &hw5, l5p, 5, KDUMP_PT_FIRST_LEVEL, true, 0);
+	KUNIT_EXPECT_EQ(test, w->copied_pages, 5);
+	KUNIT_EXPECT_NE(test, w->new_root, l5p);
+	KUNIT_EXPECT_EQ(test, w->nr_ranges, 2);
+
+	/* A level-3 entry pointing back at the fifth-level table. */
+	l3[1] = l5p | 0x67;
+	w = test_walk_hw(test, t, &hw5, l5p, 5, KDUMP_PT_FIRST_LEVEL, false,
+			 -EINVAL);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_TABLE_LOOP);
+	KUNIT_EXPECT_EQ(test, w->bad_addr, l5p);
+}
+
+/*
  * An independent, obviously-correct check of a walk that was accepted:
  * every present table and leaf below @table lies in old RAM and outside
  * the capture kernel's.  Only called on trees already proven loop-free.
@@ -622,6 +698,7 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_walk_levels),
 	KUNIT_CASE(kdump_test_walk_copy),
 	KUNIT_CASE(kdump_test_walk_first_level),
+	KUNIT_CASE(kdump_test_walk_first_level_5),
 	KUNIT_CASE(kdump_test_walk_mutations),
 	KUNIT_CASE(kdump_test_direct_pieces),
 	{}
