@@ -22,7 +22,7 @@
  *                               the matching test fail (comma-separated;
  *                               "all" for every one): files, summary,
  *                               contexts, dids, ranges, table, root, kva,
- *                               handover, faults
+ *                               handover, faults, struct, sysfs
  *   lab.handover=BB:DD.F        kdump.handover releases this device
  *                               (kdump/release) once it checked it
  *                               handed over, then checks the release
@@ -1110,6 +1110,108 @@ TEST_F(kdump, no_kernel_addresses)
 				TH_LOG("kdump/%s: %s", f->name, line);
 		}
 		free(buf);
+	}
+}
+
+/*
+ * The existing debugfs walk (dmar_translation_struct) shows every context
+ * the capture kernel uses: one still on its adopted entry is marked
+ * "adopted" (mainline hides those and stops the bus walk there), one
+ * handed over or replaced is not.  A refused context is never marked.
+ */
+TEST_F(kdump, translation_struct)
+{
+	char *buf, *line, *save, iommu[32] = "";
+	int r, checked = 0;
+	struct {
+		char iommu[32], bdf[16];
+		bool adopted;
+	} *rows = NULL;
+	int nr = 0, i;
+
+	buf = read_all("/sys/kernel/debug/iommu/intel/dmar_translation_struct");
+	ASSERT_TRUE(!!buf) TH_LOG("no dmar_translation_struct");
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char *last = strrchr(line, '\t');
+
+		if (sscanf(line, "IOMMU %31[^:]:", iommu) == 1)
+			continue;
+		if (strlen(line) < 8 || line[2] != ':' || line[5] != '.')
+			continue;
+		i = push((void **)&rows, &nr, sizeof(*rows));
+		ASSERT_LE(0, i);
+		snprintf(rows[i].iommu, sizeof(rows[i].iommu), "%s", iommu);
+		snprintf(rows[i].bdf, sizeof(rows[i].bdf), "%.7s", line);
+		rows[i].adopted = last && !strcmp(last + 1, "adopted");
+	}
+	free(buf);
+
+	for (r = 0; r < self->contexts.nr; r++) {
+		const char *name = tsv_get(&self->contexts, r, "iommu");
+		const char *bdf = tsv_get(&self->contexts, r, "bdf");
+		const char *ho = tsv_get(&self->contexts, r, "handover");
+		bool want = row_adopted(&self->contexts, r) &&
+			    !strcmp(ho, "adopted");
+		bool shown = false, marked = false;
+
+		if (strchr(bdf, '*'))
+			continue;
+		for (i = 0; i < nr; i++) {
+			if (strcmp(rows[i].iommu, name) ||
+			    strcmp(rows[i].bdf, bdf))
+				continue;
+			shown = true;
+			marked |= rows[i].adopted;
+		}
+		if (broken("struct") && !checked)
+			want = !want;
+		if (want)
+			EXPECT_TRUE(shown) TH_LOG("%s %s: adopted, not shown",
+						  name, bdf);
+		EXPECT_EQ(want, marked)
+			TH_LOG("%s %s (%s, %s): %s", name, bdf,
+			       tsv_get(&self->contexts, r, "state"), ho,
+			       marked ? "marked adopted" : "not marked");
+		checked++;
+	}
+	free(rows);
+	ksft_print_msg("dmar_translation_struct: %d contexts checked\n",
+		       checked);
+}
+
+/*
+ * /sys/class/iommu/dmarN/intel-iommu/kdump_adopted says what
+ * kdump/summary says: "adopted N contexts, refused M", "no" if the
+ * crashed kernel left translation off, or the outcome.
+ */
+TEST_F(kdump, sysfs_adopted)
+{
+	char path[256], want[128], *got;
+	int s;
+
+	for (s = 0; s < self->summary.nr; s++) {
+		const char *name = tsv_get(&self->summary, s, "iommu");
+		const char *state = tsv_get(&self->summary, s, "state");
+
+		if (!strcmp(state, "adopted"))
+			snprintf(want, sizeof(want),
+				 "adopted %llu contexts, refused %llu\n",
+				 (unsigned long long)tsv_u64(&self->summary, s,
+					"contexts_adopted") +
+				 (broken("sysfs") && !s),
+				 (unsigned long long)tsv_u64(&self->summary, s,
+					"contexts_refused"));
+		else if (!strcmp(state, "found-disabled"))
+			snprintf(want, sizeof(want), "no\n");
+		else
+			snprintf(want, sizeof(want), "%s\n", state);
+		snprintf(path, sizeof(path),
+			 "/sys/class/iommu/%s/intel-iommu/kdump_adopted", name);
+		got = read_all(path);
+		ASSERT_TRUE(!!got) TH_LOG("%s: %s", path, strerror(errno));
+		EXPECT_STREQ(want, got) TH_LOG("%s", path);
+		free(got);
 	}
 }
 

@@ -56,8 +56,11 @@ def _nr_dids(rows):
     return n
 
 
-def check_bpftrace(rundir, bdf, dmesg_faults):
-    """(ok, detail, figures) of one run's cap/bpftrace/."""
+def check_bpftrace(rundir, bdf, dmesg_faults, live_faults=False):
+    """(ok, detail, figures) of one run's cap/bpftrace/.  @live_faults:
+    bdf was released while its DMA still ran (lab.release_in_window_ms),
+    so the scripts must have seen faults, as many as the ring buffer and
+    dmesg hold."""
     bpf, kd = f"{rundir}/cap/bpftrace", f"{rundir}/cap/kdump"
     fig, bad = {}, []
     if not os.path.isdir(bpf):
@@ -144,6 +147,21 @@ def check_bpftrace(rundir, bdf, dmesg_faults):
         if fig["bpf_faults_total"] > len(ring_faults):
             bad.append("dmar_faults.bt counted more faults than the ring "
                        "buffer holds")
+        if live_faults:
+            # Nothing faulted before the scripts attached: all three
+            # counts are of the same faults.
+            if not fig["bpf_faults_total"]:
+                bad.append("released in the window, yet no fault seen")
+            if fig["bpf_faults_total"] != len(ring_faults):
+                bad.append(f"dmar_faults.bt total {fig['bpf_faults_total']}"
+                           f" != ring buffer {len(ring_faults)}")
+            if fig["bpf_faults_logged"] != dmesg_faults:
+                bad.append(f"dmar_faults.bt logged "
+                           f"{fig['bpf_faults_logged']} != dmesg "
+                           f"{dmesg_faults}")
+            if ho and vals["faults"] != fig["bpf_faults_total"]:
+                bad.append(f"kdump_handover.bt faults {vals['faults']} != "
+                           f"dmar_faults.bt {fig['bpf_faults_total']}")
 
     hits = _read(f"{bpf}/kva-hits")
     if hits:
