@@ -1596,7 +1596,7 @@ ssize_t intel_iommu_kdump_adopted_show(struct intel_iommu *iommu, char *buf)
 
 	if (!st || !st->pre_enabled)
 		return sysfs_emit(buf, "no\n");
-	if (st->adopted)
+	if (st->adopted && !st->root_refused)
 		return sysfs_emit(buf, "adopted %u contexts, refused %u\n",
 				  st->nr_adopted, st->nr_refused);
 	return sysfs_emit(buf, "%s\n", st->outcome);
