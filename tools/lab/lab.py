@@ -594,25 +594,9 @@ def broken_tests(knobs):
     return sorted(SELFTEST_BREAKS[n] for n in names)
 
 
-def selftest_results(rundir, lines):
-    """The capture kernel's kselftest KTAP (the copy on the capture disk,
-    else the console between LAB-BEGIN/LAB-END selftests) → counts, or
-    None when no selftest result was printed."""
-    path = os.path.join(rundir, "cap", "selftests.ktap")
-    if os.path.exists(path):
-        with open(path, errors="replace") as f:
-            ktap, source = f.read().splitlines(), "disk"
-    else:
-        ktap, source, inside = [], "console", False
-        for line in lines:
-            if line.startswith("LAB-BEGIN selftests"):
-                inside = True
-            elif line.startswith("LAB-END selftests"):
-                inside = False
-            elif inside:
-                ktap.append(line)
-    out = {"passed": 0, "failed": 0, "skipped": 0, "failures": [],
-           "source": source}
+def ktap_parse(ktap):
+    """passed/failed/skipped/failures of KTAP lines, None if no result."""
+    out = {"passed": 0, "failed": 0, "skipped": 0, "failures": []}
     seen = False
     for line in ktap:
         m = KTAP_RESULT.match(line.strip("\r"))
@@ -628,6 +612,37 @@ def selftest_results(rundir, lines):
             out["failed"] += 1
             out["failures"].append(name)
     return out if seen else None
+
+
+def ktap_counts(path):
+    """ktap_parse() of a file, None if it cannot be read."""
+    try:
+        with open(path, errors="replace") as f:
+            return ktap_parse(f.read().splitlines())
+    except OSError:
+        return None
+
+
+def selftest_results(rundir, lines):
+    """The capture kernel's kselftest KTAP (the copy on the capture disk,
+    else the console between LAB-BEGIN/LAB-END selftests) → counts, or
+    None when no selftest result was printed."""
+    path = os.path.join(rundir, "cap", "selftests.ktap")
+    if os.path.exists(path):
+        out, source = ktap_counts(path), "disk"
+    else:
+        ktap, inside = [], False
+        for line in lines:
+            if line.startswith("LAB-BEGIN selftests"):
+                inside = True
+            elif line.startswith("LAB-END selftests"):
+                inside = False
+            elif inside:
+                ktap.append(line)
+        out, source = ktap_parse(ktap), "console"
+    if out:
+        out["source"] = source
+    return out
 
 
 def base_result(sc, kind=None):
@@ -759,6 +774,8 @@ def analyse(sc, rundir, run, retried=None):
         st = selftest_results(rundir, capture_log)
         for k in ("passed", "failed", "skipped", "failures"):
             res[f"selftests_{k}"] = st[k] if st else None
+        first = ktap_counts(os.path.join(rundir, "gt", "selftests-first.ktap"))
+        res["selftests_first_kernel"] = first
         if "selftests" in checks:
             if st is None:
                 failures.append("no selftest KTAP from the capture kernel")
@@ -777,6 +794,12 @@ def analyse(sc, rundir, run, retried=None):
                                 " ".join(st["failures"]))
             elif not st["passed"]:
                 failures.append(f"no selftest ran ({st['skipped']} skipped)")
+            # Outside a capture kernel every test must skip.
+            if first is None:
+                failures.append("no selftest KTAP from the first kernel")
+            elif first["passed"] or first["failed"] or not first["skipped"]:
+                failures.append("selftests in the first kernel did not all "
+                                f"skip: {first}")
         failures += check_refusals(sc, rundir, res)
     if sc["role"] == "first" and "LAB: capture-done" not in marks and not run["reason"]:
         failures.append(f"capture did not finish (qemu exited in {run['phase']})")

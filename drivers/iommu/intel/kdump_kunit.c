@@ -589,7 +589,7 @@ static void kdump_test_walk_mutations(struct kunit *test)
 		static const unsigned int slots[] = { 0, 1, 2, 7 };
 		u64 *slot = &pg[prandom_u32_state(&rnd) % 5]
 			       [slots[prandom_u32_state(&rnd) % 4]];
-		struct kdump_walk w = { };
+		enum kdump_pt_format fmt;
 		u64 saved = *slot;
 		int ret;
 
@@ -609,23 +609,27 @@ static void kdump_test_walk_mutations(struct kunit *test)
 					     0xfff000)) | SL_RW;
 			break;
 		}
-		ret = kdump_walk_pgtable(&t->mm, &test_hw, phys[0], 4,
-					 KDUMP_PT_SECOND_LEVEL, false, &w);
-		if (!ret) {
-			accepted++;
-			KUNIT_EXPECT_TRUE(test,
-					  reference_tree_ok(t, phys[0], 4,
-							    KDUMP_PT_SECOND_LEVEL,
-							    0));
-			KUNIT_EXPECT_LE(test, w.tables, 5);
-		} else {
-			refused++;
-			KUNIT_EXPECT_NE(test, w.reason, KDUMP_OK);
+		for (fmt = KDUMP_PT_SECOND_LEVEL; fmt <= KDUMP_PT_FIRST_LEVEL;
+		     fmt++) {
+			struct kdump_walk w = { };
+
+			ret = kdump_walk_pgtable(&t->mm, &test_hw, phys[0], 4,
+						 fmt, false, &w);
+			if (!ret) {
+				accepted++;
+				KUNIT_EXPECT_TRUE(test,
+						  reference_tree_ok(t, phys[0],
+								    4, fmt, 0));
+				KUNIT_EXPECT_LE(test, w.tables, 5);
+			} else {
+				refused++;
+				KUNIT_EXPECT_NE(test, w.reason, KDUMP_OK);
+			}
+			kdump_walk_free(&w);
 		}
-		kdump_walk_free(&w);
 		*slot = saved;
 	}
-	kunit_info(test, "1000 mutations: %u accepted, %u refused\n",
+	kunit_info(test, "1000 mutations, walked as second- and first-level: %u accepted, %u refused\n",
 		   accepted, refused);
 	KUNIT_EXPECT_GT(test, refused, 0);
 	KUNIT_EXPECT_GT(test, accepted, 0);
