@@ -1122,12 +1122,11 @@ TEST_F(kdump, no_kernel_addresses)
 TEST_F(kdump, translation_struct)
 {
 	char *buf, *line, *save, iommu[32] = "";
-	int r, checked = 0;
+	int r, i, nr = 0, checked = 0;
 	struct {
 		char iommu[32], bdf[16];
 		bool adopted;
 	} *rows = NULL;
-	int nr = 0, i;
 
 	buf = read_all("/sys/kernel/debug/iommu/intel/dmar_translation_struct");
 	ASSERT_TRUE(!!buf) TH_LOG("no dmar_translation_struct");

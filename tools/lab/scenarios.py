@@ -402,10 +402,11 @@ SCENARIOS = [
            expect_faults=True, handover_expect="faults"),
     window("handover", "ours", cmdline="iommu.forcedac=1"),
     # Negative control of the capture kernel's selftests, in make check:
-    # every test is given one broken expectation (lab.selftest_break=all:
-    # a domain-id, a range, a table pointer, a header, a count, a DID, a
-    # non-root open, a kernel address, an old page, the fault count) and
-    # each must fail, or the scenario fails.
+    # each of the 12 tests is given one broken expectation
+    # (lab.selftest_break=all: a header, a count, a context's domain-id,
+    # a reserved domain-id, a range, a table pointer, a non-root open, a
+    # kernel address, a debugfs marker, the sysfs line, an old page, the
+    # fault count) and each must fail, or the scenario fails.
     window("selftest-break", "ours", cmdline="iommu.forcedac=1",
            selftest_break="all", checks=OURS_CHECKS),
     # The capture kernel in pass-through (iommu=pt) while the crashed
