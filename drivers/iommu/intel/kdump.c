@@ -38,18 +38,24 @@
  * use, and its old IOVA ranges are reserved regions, so the DMA domain the
  * IOMMU core creates for it never allocates them.  Handed over: when its
  * driver first uses the DMA API and the new domain is attached, every old
- * IOVA is first mapped in the new domain to the same page, so DMA still in
- * flight from the crashed kernel translates identically before and after
- * the context entry switches.  Released: on request (kdump/release), once
- * the driver has reset the device, the old mappings are unmapped.  Devices
- * with no driver in the capture kernel stay adopted.
+ * IOVA is first mapped in the new domain to the same page, then the
+ * context entry is replaced without ever being non-present (in scalable
+ * mode only once the new PASID table's RID_PASID entry is written), so DMA
+ * still in flight from the crashed kernel translates identically at every
+ * store of the switch (kdump_switch_legacy(), kdump_switch_scalable()).
+ * Released: on request (kdump/release), once the driver has reset the
+ * device, the old mappings are unmapped.  Devices with no driver in the
+ * capture kernel stay adopted.
  *
  * Until this kernel requests its own fault interrupt, the fault event still
  * targets the crashed kernel's vector: it is masked at the snapshot and the
  * pending records are drained once the handler is in place.
  *
  * With intel_iommu_kdump=reset the unit steps aside and the capture kernel
- * resets the IOMMU: translation off, fresh tables, translation on.
+ * resets the IOMMU: translation off, fresh tables, translation on.  Where
+ * the unit declines an IOMMU (format mismatch, no memory map, -ENOMEM) it
+ * leaves the root table empty and mainline's copy_translation_tables()
+ * runs, as in a kernel built without CONFIG_INTEL_IOMMU_KDUMP_ADOPT.
  *
  * The adopted state is kept per IOMMU in struct kdump_iommu and shown under
  * /sys/kernel/debug/iommu/intel/kdump/, summed up per IOMMU in sysfs
@@ -123,6 +129,7 @@ static const char * const kdump_refusal_names[KDUMP_NR_REFUSALS] = {
 	[KDUMP_BAD_PASID_DIR]		= "pasid-directory",
 	[KDUMP_BAD_PASID_ENTRY]		= "pasid-entry",
 	[KDUMP_NO_MEMORY]		= "no-memory",
+	[KDUMP_PASID_NOT_ADOPTED]	= "pasid-not-adopted",
 };
 
 /* Registers snapshotted on entry, in the order debugfs lists them. */
@@ -162,6 +169,19 @@ enum kdump_handover {
 	KDUMP_HO_RELEASED,	/* old mappings and reservations dropped */
 };
 
+/* How an adopted context was replaced by the new domain's. */
+enum kdump_switch {
+	KDUMP_SWITCH_NONE,	/* still the adopted entry */
+	KDUMP_SWITCH_GAPLESS,	/* no store left it non-present */
+	KDUMP_SWITCH_GAP,	/* mainline's path: non-present in between */
+};
+
+static const char * const kdump_switch_names[] = {
+	[KDUMP_SWITCH_NONE]	= "-",
+	[KDUMP_SWITCH_GAPLESS]	= "gapless",
+	[KDUMP_SWITCH_GAP]	= "gap",
+};
+
 static const char * const kdump_handover_names[] = {
 	[KDUMP_HO_ADOPTED]	= "adopted",
 	[KDUMP_HO_HANDED_OVER]	= "handed-over",
@@ -183,14 +203,31 @@ struct kdump_context {
 	u64 bad_addr;
 	struct kdump_walk *walk;	/* translation of requests w/o PASID */
 	u8 handover;			/* enum kdump_handover */
+	u8 switched;			/* enum kdump_switch */
 	unsigned int legacy_maps;	/* runs mapped into the new domain */
 	unsigned int legacy_skipped;	/* runs it could not take */
+	unsigned int release_kept;	/* runs a sibling still needed */
+	unsigned int pasids_dropped;	/* other PASIDs left out */
 	unsigned long legacy_direct;	/* old pages the new domain maps 1:1 */
 	struct dmar_domain *domain;	/* the new domain, once handed over */
 	/* The capture kernel's RMRR and ISA windows of the device. */
 	struct kdump_phys_range *direct;
 	unsigned int nr_direct;
 };
+
+/* A present PASID entry (or a whole PASID table) that was not adopted. */
+struct kdump_pasid {
+	u16 bus;
+	u16 devfn;
+	u32 pasid;		/* the first of 64 when whole_table */
+	u16 did;
+	u8 pgtt;
+	u8 reason;		/* enum kdump_refusal */
+	bool whole_table;
+};
+
+/* PASIDs left out that kdump/pasids lists per IOMMU; the rest are counted. */
+#define KDUMP_PASIDS_RECORDED	256
 
 /* What was found and adopted on one IOMMU. */
 struct kdump_iommu {
@@ -213,6 +250,11 @@ struct kdump_iommu {
 	unsigned int max_walks;
 	struct list_head pages;		/* context and copied tables */
 	unsigned long nr_pages;
+
+	struct kdump_pasid *pasids;	/* PASIDs left out, the first ones */
+	unsigned int nr_pasids;
+	unsigned int max_pasids;
+	unsigned long nr_pasids_dropped;
 
 	unsigned long *dids;		/* domain-ids this unit reserved */
 	unsigned int nr_dids;
@@ -772,8 +814,12 @@ static int kdump_walk_table(struct kdump_walker *k, u64 table, int level,
 			dup[i] = (pte & ~PTE_ADDR_MASK) | child;
 	}
 	memunmap(old);
-	if (dup)
+	if (dup) {
+		/* A non-coherent IOMMU walks memory, not the CPU's caches. */
+		if (!ecap_coherent(k->hw->ecap))
+			clflush_cache_range(dup, VTD_PAGE_SIZE);
 		*new_table = virt_to_phys(dup);
+	}
 	return ret;
 }
 
@@ -1140,7 +1186,12 @@ static enum kdump_refusal kdump_adopt_pasid_entry(struct kdump_iommu *st,
 	r = kdump_walk_for(st, c, root, levels, fmt, &new_root);
 	if (r)
 		return r;
-	if (rid_pasid)
+	/*
+	 * A nested entry's second level maps guest-physical addresses, not
+	 * the IOVAs of the device's DMA: it is checked, but its mappings are
+	 * neither reserved nor handed over as IOVA -> physical.
+	 */
+	if (rid_pasid && PE_PGTT(pe) != PASID_ENTRY_PGTT_NESTED)
 		c->walk = kdump_get_walk(st, root, levels, fmt);
 	if (fmt == KDUMP_PT_FIRST_LEVEL)
 		pe[2] = (pe[2] & ~VTD_PAGE_MASK) | new_root;
@@ -1151,13 +1202,54 @@ static enum kdump_refusal kdump_adopt_pasid_entry(struct kdump_iommu *st,
 
 #define PDE_RSVD	GENMASK_ULL(11, 2)
 #define PASID_ENTRY_QW	8
+#define CTX_SM_PDTS_MASK	GENMASK_ULL(11, 9)
 
-/* Check one PASID table; in copy mode fill @dup with its duplicate. */
+/*
+ * Only the RID_PASID entry of a scalable-mode context is adopted: it is
+ * what translates the DMA still in flight without a PASID, and what the
+ * hand-over keeps.  Any other PASID the crashed kernel had set up (SVA,
+ * whose first level is a process page table that may map any RAM, the
+ * capture kernel's included; a nested guest's) is not: it is left out of
+ * the PASID table the capture kernel installs, so its requests fault, and
+ * it is reported in kdump/pasids.  The tables behind it are never walked.
+ */
+static void kdump_note_pasid(struct kdump_iommu *st,
+			     const struct kdump_context *c, u32 pasid,
+			     const u64 *pe, enum kdump_refusal reason)
+{
+	struct kdump_pasid *p;
+
+	st->nr_pasids_dropped++;
+	if (st->nr_pasids >= KDUMP_PASIDS_RECORDED)
+		return;
+	p = kdump_grow(st->pasids, st->nr_pasids, &st->max_pasids,
+		       sizeof(*p), 16);
+	if (!p)
+		return;
+	st->pasids = p;
+	p = &st->pasids[st->nr_pasids++];
+	p->bus = c->bus;
+	p->devfn = c->devfn;
+	p->pasid = pasid;
+	p->pgtt = pe ? PE_PGTT(pe) : 0;
+	p->did = pe ? PE_DID(pe) : 0;
+	p->whole_table = !pe;
+	p->reason = reason;
+}
+
+/*
+ * Judge the PASID table that holds the RID_PASID entry: that entry is
+ * checked and its page table walked into @rid_pe; every other present
+ * entry is noted and left out.  Return: why the context is refused, or
+ * KDUMP_OK; @others counts the entries left out.
+ */
 static enum kdump_refusal kdump_adopt_pasid_table(struct kdump_iommu *st,
 						  struct kdump_context *c,
 						  u64 table, u32 first_pasid,
-						  u32 rid_pasid, u64 *dup)
+						  u32 rid_pasid, u64 *rid_pe,
+						  unsigned int *others)
 {
+	struct kdump_hw_caps hw = { st->iommu->cap, st->iommu->ecap };
 	enum kdump_refusal r = KDUMP_OK;
 	u64 *old, pe[PASID_ENTRY_QW];
 	unsigned int i;
@@ -1175,13 +1267,57 @@ static enum kdump_refusal kdump_adopt_pasid_table(struct kdump_iommu *st,
 		memcpy(pe, old + i * PASID_ENTRY_QW, sizeof(pe));
 		if (!(pe[0] & PASID_PTE_PRESENT))
 			continue;
-		r = kdump_adopt_pasid_entry(st, c, pe,
-					    first_pasid + i == rid_pasid);
-		if (dup)
-			memcpy(dup + i * PASID_ENTRY_QW, pe, sizeof(pe));
+		if (first_pasid + i != rid_pasid) {
+			enum kdump_refusal why = kdump_check_pasid_entry(&hw, pe);
+
+			/* A valid domain-id may still tag IOTLB entries. */
+			if (!why)
+				kdump_reserve_did(st, PE_DID(pe));
+			kdump_note_pasid(st, c, first_pasid + i, pe,
+					 why ? why : KDUMP_PASID_NOT_ADOPTED);
+			(*others)++;
+			continue;
+		}
+		r = kdump_adopt_pasid_entry(st, c, pe, true);
+		memcpy(rid_pe, pe, sizeof(pe));
 	}
 	memunmap(old);
 	return r;
+}
+
+/*
+ * The PASID structures a context installs when it cannot keep the old
+ * ones in place: a one-page directory (PDTS 0, 128 entries) when the
+ * RID_PASID falls in it, and one table holding the RID_PASID entry alone.
+ */
+static enum kdump_refusal kdump_new_pasid_tables(struct kdump_iommu *st,
+						 struct list_head *blocks,
+						 unsigned int nr_pdes, u64 pde,
+						 u32 rid_pasid,
+						 const u64 *rid_pe, u64 ce[2])
+{
+	unsigned int idx = rid_pasid >> PASID_PDE_SHIFT, pdts = 0;
+	size_t size = nr_pdes * sizeof(u64);
+	u64 *dir, *tbl;
+
+	if (idx >= 128)
+		pdts = CTX_SM_PDTS(ce[0]);
+	else
+		size = 128 * sizeof(u64);
+	dir = kdump_alloc_block(st, blocks, get_order(size));
+	if (!dir)
+		return KDUMP_NO_MEMORY;
+	if (pde & PASID_PTE_PRESENT) {
+		tbl = kdump_alloc_block(st, blocks, 0);
+		if (!tbl)
+			return KDUMP_NO_MEMORY;
+		memcpy(tbl + (rid_pasid & PASID_PTE_MASK) * PASID_ENTRY_QW,
+		       rid_pe, PASID_ENTRY_QW * sizeof(u64));
+		dir[idx] = (pde & ~VTD_PAGE_MASK) | virt_to_phys(tbl);
+	}
+	ce[0] = (ce[0] & ~(VTD_PAGE_MASK | CTX_SM_PDTS_MASK)) |
+		virt_to_phys(dir) | ((u64)pdts << 9);
+	return KDUMP_OK;
 }
 
 /* Judge one scalable-mode context entry; @ce becomes the one to install. */
@@ -1191,11 +1327,14 @@ static enum kdump_refusal kdump_adopt_scalable(struct kdump_iommu *st,
 {
 	struct kdump_hw_caps hw = { st->iommu->cap, st->iommu->ecap };
 	bool copy = st->mode == KDUMP_MODE_COPY;
-	u64 dir = ce[0] & VTD_PAGE_MASK, *old, *dup = NULL;
-	unsigned int i, nr_pdes = 1U << (CTX_SM_PDTS(ce[0]) + 7);
-	size_t size = nr_pdes * sizeof(u64);
+	u64 dir = ce[0] & VTD_PAGE_MASK, *old, rid_pde = 0;
+	unsigned int i, others = 0, nr_pdes = 1U << (CTX_SM_PDTS(ce[0]) + 7);
 	u32 rid_pasid = CTX_SM_RID_PASID(ce[1]);
+	u32 rid_idx = rid_pasid >> PASID_PDE_SHIFT;
+	u64 rid_pe[PASID_ENTRY_QW] = {};
+	size_t size = nr_pdes * sizeof(u64);
 	enum kdump_refusal r;
+	struct kdump_block *b;
 	LIST_HEAD(blocks);
 
 	c->scalable = true;
@@ -1204,6 +1343,10 @@ static enum kdump_refusal kdump_adopt_scalable(struct kdump_iommu *st,
 	r = kdump_check_sm_context(&hw, ce);
 	if (r)
 		return r;
+	if (rid_idx >= nr_pdes) {
+		c->bad_addr = rid_pasid;
+		return KDUMP_BAD_PASID_DIR;
+	}
 	r = kdump_check_table_addr(&kdump_mm, dir, size);
 	if (r) {
 		c->bad_addr = dir;
@@ -1212,47 +1355,48 @@ static enum kdump_refusal kdump_adopt_scalable(struct kdump_iommu *st,
 	old = memremap(dir, size, MEMREMAP_WB);
 	if (!old)
 		return KDUMP_NO_MEMORY;
-	if (copy) {
-		dup = kdump_alloc_block(st, &blocks, get_order(size));
-		if (!dup)
-			r = KDUMP_NO_MEMORY;
-	}
 
+	/* Other PASIDs' tables are neither read nor kept. */
 	for (i = 0; i < nr_pdes && !r; i++) {
-		u64 pde = READ_ONCE(old[i]), *tbl = NULL;
+		u64 pde = READ_ONCE(old[i]);
 
 		if (!(pde & PASID_PTE_PRESENT))
 			continue;
+		if (i != rid_idx) {
+			kdump_note_pasid(st, c, i << PASID_PDE_SHIFT, NULL,
+					 pde & PDE_RSVD ? KDUMP_BAD_PASID_DIR :
+					 KDUMP_PASID_NOT_ADOPTED);
+			others++;
+			continue;
+		}
 		if (pde & PDE_RSVD) {
 			c->bad_addr = pde;
 			r = KDUMP_BAD_PASID_DIR;
 			break;
 		}
-		if (copy) {
-			tbl = kdump_alloc_block(st, &blocks, 0);
-			if (!tbl) {
-				r = KDUMP_NO_MEMORY;
-				break;
-			}
-			dup[i] = (pde & ~VTD_PAGE_MASK) | virt_to_phys(tbl);
-		}
+		rid_pde = pde;
 		r = kdump_adopt_pasid_table(st, c, pde & VTD_PAGE_MASK,
-					    i * PASID_TBL_ENTRIES, rid_pasid,
-					    tbl);
+					    i << PASID_PDE_SHIFT, rid_pasid,
+					    rid_pe, &others);
 	}
 	memunmap(old);
-
-	if (r) {
-		kdump_free_blocks(&blocks);
+	if (r)
 		return r;
-	}
-	if (copy) {
-		struct kdump_block *b;
 
+	/* In place, the old PASID structures serve when they hold nothing else. */
+	if (copy || others) {
+		r = kdump_new_pasid_tables(st, &blocks, nr_pdes, rid_pde,
+					   rid_pasid, rid_pe, ce);
+		if (r) {
+			kdump_free_blocks(&blocks);
+			return r;
+		}
 		list_for_each_entry(b, &blocks, node)
-			clflush_cache_range(b->virt, PAGE_SIZE << b->order);
-		c->new_table = virt_to_phys(dup);
-		ce[0] = (ce[0] & ~VTD_PAGE_MASK) | c->new_table;
+			if (!ecap_coherent(st->iommu->ecap))
+				clflush_cache_range(b->virt,
+						    PAGE_SIZE << b->order);
+		c->new_table = ce[0] & VTD_PAGE_MASK;
+		c->pasids_dropped = others;
 	}
 	kdump_keep_blocks(st, &blocks);
 	return KDUMP_OK;
@@ -1442,6 +1586,7 @@ static void kdump_account(struct kdump_iommu *st)
 	st->bytes_held = st->nr_pages * PAGE_SIZE +
 			 st->max_ctx * sizeof(*st->ctx) +
 			 st->max_walks * sizeof(*st->walks) +
+			 st->max_pasids * sizeof(*st->pasids) +
 			 BITS_TO_LONGS(cap_ndoms(st->iommu->cap)) *
 			 sizeof(long) + sizeof(*st);
 	for (i = 0; i < st->nr_walks; i++) {
@@ -1481,6 +1626,27 @@ static void kdump_account(struct kdump_iommu *st)
 	}
 }
 
+/*
+ * Undo what a failed adoption wrote, so that mainline's copy finds the
+ * IOMMU as iommu_alloc_root_entry() left it: an empty root table, no
+ * copied-context bitmap, none of this unit's context tables.
+ */
+static void kdump_adopt_undo(struct kdump_iommu *st)
+{
+	struct intel_iommu *iommu = st->iommu;
+
+	spin_lock(&iommu->lock);
+	memset(iommu->root_entry, 0, VTD_PAGE_SIZE);
+	spin_unlock(&iommu->lock);
+	__iommu_flush_cache(iommu, iommu->root_entry, VTD_PAGE_SIZE);
+	bitmap_free(iommu->copied_tables);
+	iommu->copied_tables = NULL;
+	kdump_free_blocks(&st->pages);
+	st->nr_pages = 0;
+	st->nr_adopted = 0;
+	st->nr_refused = 0;
+}
+
 static int kdump_adopt(struct kdump_iommu *st)
 {
 	struct intel_iommu *iommu = st->iommu;
@@ -1490,27 +1656,27 @@ static int kdump_adopt(struct kdump_iommu *st)
 		st->outcome = "reset-by-request";
 		pr_info("%s: adoption off (intel_iommu_kdump=reset): resetting translation\n",
 			iommu->name);
-		return -EPERM;
+		return -ECANCELED;
 	}
 
 	st->scalable = dmar_readq(iommu->reg + DMAR_RTADDR_REG) &
 		       DMA_RTADDR_SMT;
 	/*
 	 * The root-table type can only change with translation disabled,
-	 * and disabling it opens the window this unit exists to close:
-	 * like mainline, give up and let the caller reset.
+	 * and disabling it opens the window this unit exists to close.
+	 * Mainline's copy refuses the same and resets: leave it to it.
 	 */
 	if (st->scalable != !!sm_supported(iommu)) {
-		st->outcome = "reset-format-mismatch";
-		pr_err("%s: old tables are %s but this kernel uses %s mode; the table type cannot change with translation on: resetting\n",
+		st->outcome = "mainline-format-mismatch";
+		pr_err("%s: old tables are %s but this kernel uses %s mode: left to mainline's copy\n",
 		       iommu->name, st->scalable ? "scalable" : "legacy",
 		       sm_supported(iommu) ? "scalable" : "legacy");
 		return -EINVAL;
 	}
 
 	if (!kdump_mm.nr_old) {
-		st->outcome = "reset-no-memory-map";
-		pr_err("%s: the crashed kernel's memory map is unknown: resetting\n",
+		st->outcome = "mainline-no-memory-map";
+		pr_err("%s: the crashed kernel's memory map is unknown: left to mainline's copy\n",
 		       iommu->name);
 		return -ENOENT;
 	}
@@ -1518,15 +1684,17 @@ static int kdump_adopt(struct kdump_iommu *st)
 	st->dids = bitmap_zalloc(cap_ndoms(iommu->cap), GFP_KERNEL);
 	iommu->copied_tables = bitmap_zalloc(BIT_ULL(16), GFP_KERNEL);
 	if (!st->dids || !iommu->copied_tables) {
-		st->outcome = "reset-no-memory";
+		st->outcome = "mainline-no-memory";
+		kdump_adopt_undo(st);
 		return -ENOMEM;
 	}
 
 	ret = kdump_adopt_tables(st);
 	if (ret) {
-		st->outcome = "reset-no-memory";
-		pr_err("%s: adoption failed (%d): resetting translation\n",
+		st->outcome = "mainline-no-memory";
+		pr_err("%s: adoption failed (%d): left to mainline's copy\n",
 		       iommu->name, ret);
+		kdump_adopt_undo(st);
 		return ret;
 	}
 	st->adopted = true;
@@ -1545,8 +1713,10 @@ static int kdump_adopt(struct kdump_iommu *st)
  *
  * Context: process context during boot, before any device is attached.
  * Return: 0 if the IOMMU was adopted (possibly with every entry refused:
- * translation stays on and refused devices are blocked); a negative errno
- * if the caller must reset the IOMMU instead.
+ * translation stays on and refused devices are blocked); -ECANCELED if
+ * intel_iommu_kdump=reset asks the caller to reset the IOMMU; any other
+ * negative errno if the caller must take mainline's path (copy the old
+ * context tables as they are), with the root table left empty.
  */
 int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
 {
@@ -1575,6 +1745,9 @@ int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
 		st->nr_iova_pages, div_u64(st->duration_ns, NSEC_PER_USEC),
 		st->bytes_held >> 10, kdump_mode_names[st->mode],
 		st->nr_refused);
+	if (st->nr_pasids_dropped)
+		pr_info("%s: %lu PASID entries other than RID_PASID not adopted (kdump/pasids)\n",
+			iommu->name, st->nr_pasids_dropped);
 	return 0;
 }
 
@@ -1754,7 +1927,55 @@ static void kdump_handover_map(struct kdump_context *c,
 	}
 }
 
-/* Unmap what kdump_handover_map() mapped of one old run. */
+/* Does @w map any of [@iova, @last]?  Its maps are in IOVA order. */
+static bool kdump_walk_maps_any(const struct kdump_walk *w, u64 iova, u64 last)
+{
+	unsigned int lo = 0, hi = w->nr_maps;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		const struct kdump_map *m = &w->maps[mid];
+
+		if (m->iova + m->size - 1 < iova)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < w->nr_maps && w->maps[lo].iova <= last;
+}
+
+/*
+ * Does another device, handed over to the same domain and not released,
+ * still need [@iova, @last]?  Devices of one IOMMU group share their new
+ * domain, and in the crashed kernel they shared one page table: releasing
+ * one must not unmap what the others' DMA in flight still uses.
+ */
+static bool kdump_sibling_needs(const struct kdump_context *c, u64 iova,
+				u64 last)
+{
+	unsigned int i, n;
+
+	lockdep_assert_held(&kdump_lock);
+	for (i = 0; i < DMAR_UNITS_SUPPORTED; i++) {
+		const struct kdump_iommu *st = kdump_iommus[i];
+
+		for (n = 0; st && st->adopted && n < st->nr_ctx; n++) {
+			const struct kdump_context *s = &st->ctx[n];
+
+			if (s != c && s->domain == c->domain && s->walk &&
+			    s->handover == KDUMP_HO_HANDED_OVER &&
+			    kdump_walk_maps_any(s->walk, iova, last))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Unmap what kdump_handover_map() mapped of one old run, but for what a
+ * handed-over sibling still needs: the last of them to be released unmaps
+ * that.
+ */
 static unsigned int kdump_release_map(struct kdump_context *c,
 				      struct iommu_domain *domain,
 				      const struct kdump_map *m)
@@ -1768,9 +1989,12 @@ static unsigned int kdump_release_map(struct kdump_context *c,
 
 		end = kdump_direct_piece(c->direct, c->nr_direct, iova, last,
 					 &inside);
-		if (!inside && iommu_iova_to_phys(domain, iova) == phys &&
-		    iommu_unmap(domain, iova, end - iova + 1))
-			unmapped++;
+		if (!inside && iommu_iova_to_phys(domain, iova) == phys) {
+			if (kdump_sibling_needs(c, iova, end))
+				c->release_kept++;
+			else if (iommu_unmap(domain, iova, end - iova + 1))
+				unmapped++;
+		}
 		if (end == last)
 			break;
 	}
@@ -1860,9 +2084,11 @@ int intel_iommu_kdump_def_domain_type(struct device *dev)
  *
  * Mainline defers the attach of every device's default domain to its
  * driver's first DMA-API call, to keep copied contexts in use until then.
- * Only an adopted context is worth keeping.  A device whose context was
- * refused is blocked already, and one that had none has no old DMA to
- * keep: waiting would leave them blocked for good when the default domain
+ * Where this unit adopted the IOMMU, only an adopted context is worth
+ * keeping (where it left the IOMMU to mainline's copy, mainline's rule
+ * stands).  A device whose context was refused is blocked already, and
+ * one that had none has no old DMA to keep: waiting would leave them
+ * blocked for good when the default domain
  * is an identity domain, which dma-direct never attaches.  They get their
  * domain when they are probed, as in any other kernel.
  *
@@ -1870,7 +2096,18 @@ int intel_iommu_kdump_def_domain_type(struct device *dev)
  */
 bool intel_iommu_kdump_defer_attach(struct device *dev)
 {
-	enum kdump_dev_need need = kdump_dev_need(dev);
+	struct device_domain_info *info = dev_iommu_priv_get(dev);
+	enum kdump_dev_need need;
+	struct kdump_iommu *st;
+
+	/* Left to mainline's copy: mainline's rule, defer every device. */
+	mutex_lock(&kdump_lock);
+	st = info && info->iommu ? kdump_state(info->iommu) : NULL;
+	need = st && st->adopted ? KDUMP_NEED_NOTHING : KDUMP_NEED_TRANSLATION;
+	mutex_unlock(&kdump_lock);
+	if (need == KDUMP_NEED_TRANSLATION)
+		return true;
+	need = kdump_dev_need(dev);
 
 	return need == KDUMP_NEED_TRANSLATION || need == KDUMP_NEED_PASSTHROUGH;
 }
@@ -1885,14 +2122,16 @@ bool intel_iommu_kdump_defer_attach(struct device *dev)
  * domain, assuming its driver has reset it by its first DMA mapping; a
  * driver that maps before it resets lets the old DMA hit an empty table.
  * Here every IOVA the crashed kernel had mapped for the device is mapped
- * in @domain to the same physical page, so the switch is invisible to DMA
- * still in flight.  The IOVA allocator never hands these IOVAs out: they
- * are reserved regions (intel_iommu_kdump_get_resv_regions()).
+ * in @domain to the same physical page, so DMA still in flight finds its
+ * pages in @domain once the context switches to it.  The IOVA allocator
+ * never hands these IOVAs out: they are reserved regions
+ * (intel_iommu_kdump_get_resv_regions()).  Only the DMA API's domains are
+ * handed over: a domain user space owns never gets the crashed kernel's
+ * mappings.
  *
- * The old context is then torn down by the caller: Present cleared, the
- * context cache and the old domain-id's IOTLB invalidated (VT-d spec,
- * "Guidance to Software for Invalidations", 6.5.3.3), the new entry
- * written.  The old domain-id stays reserved.
+ * The context entry is then switched by intel_iommu_kdump_switch_context()
+ * (legacy) or intel_iommu_kdump_switch_sm_context() (scalable mode), with
+ * no non-present state in between.  The old domain-id stays reserved.
  *
  * Context: process context, the device's group mutex held.
  */
@@ -1905,7 +2144,8 @@ void intel_iommu_kdump_handover(struct dmar_domain *domain, struct device *dev)
 
 	LIST_HEAD(resv);
 
-	if (!is_kdump_kernel())
+	/* Only the DMA API's domains: user space owns the others. */
+	if (!is_kdump_kernel() || !(domain->domain.type & __IOMMU_DOMAIN_DMA_API))
 		return;
 	start = ktime_get_ns();
 	/* Before kdump_lock: it calls intel_iommu_kdump_get_resv_regions(). */
@@ -2012,8 +2252,10 @@ static int kdump_release_context(struct kdump_iommu *st,
 	unsigned int i, unmapped = 0;
 
 	lockdep_assert_held(&kdump_lock);
-	if (c->handover != KDUMP_HO_HANDED_OVER)
-		return -EINVAL;
+	if (c->handover == KDUMP_HO_ADOPTED)
+		return -EBUSY;
+	if (c->handover != KDUMP_HO_HANDED_OVER || !c->domain)
+		return -EALREADY;
 	domain = &c->domain->domain;
 	for (i = 0; c->walk && i < c->walk->nr_maps; i++)
 		unmapped += kdump_release_map(c, domain, &c->walk->maps[i]);
@@ -2021,8 +2263,395 @@ static int kdump_release_context(struct kdump_iommu *st,
 	c->direct = NULL;
 	c->nr_direct = 0;
 	c->handover = KDUMP_HO_RELEASED;
+	c->domain = NULL;
 	trace_kdump_release(st->iommu, c->bus, c->devfn, unmapped);
 	return 0;
+}
+
+/**
+ * intel_iommu_kdump_detach() - a handed-over device leaves its new domain
+ * @dev: the device, about to be detached from its domain
+ *
+ * The old mappings live in the domain and go with it; the domain itself
+ * may be freed once the device has left it.  Forget it, so that a later
+ * release cannot touch it, and count the device as released.
+ *
+ * Context: process context, the device's group mutex held.
+ */
+void intel_iommu_kdump_detach(struct device *dev)
+{
+	struct device_domain_info *info = dev_iommu_priv_get(dev);
+	struct kdump_context *c;
+
+	if (!is_kdump_kernel() || !info || !info->domain)
+		return;
+	mutex_lock(&kdump_lock);
+	c = kdump_dev_context(dev);
+	if (c && c->domain == info->domain) {
+		c->domain = NULL;
+		kfree(c->direct);
+		c->direct = NULL;
+		c->nr_direct = 0;
+		c->handover = KDUMP_HO_RELEASED;
+		trace_kdump_release(info->iommu, c->bus, c->devfn, 0);
+	}
+	mutex_unlock(&kdump_lock);
+}
+
+/* ---- The switch from an adopted context to the new domain ------------ */
+
+/*
+ * An adopted context entry is live: the IOMMU may fetch it, in whole or in
+ * part, between any two of the CPU's stores, and DMA from the crashed
+ * kernel is still in flight.  Mainline replaces such an entry the way it
+ * replaces any other: Present cleared, caches invalidated, the entry
+ * rebuilt field by field, Present set.  Every request in between faults
+ * ("Present bit in context entry is clear"), and in scalable mode the
+ * device also points at a new PASID table whose RID_PASID entry is written
+ * only later ("Present bit in Directory Entry is clear").
+ *
+ * The switch here never passes through a non-present state.  The new
+ * domain already maps every old IOVA to its old page when it starts
+ * (intel_iommu_kdump_handover()), and in scalable mode its RID_PASID entry
+ * is written into the new PASID table before the context points there.
+ * The entry is then replaced by 64-bit stores, each of which the hardware
+ * may see on its own (VT-d spec 4.1, 9.3 and 9.4: the hardware makes no
+ * atomicity promise beyond a naturally aligned quadword; 6.5.3.3 "Guidance
+ * to Software for Invalidations"): only entries whose every mix of old and
+ * new quadwords translates the same way are switched like this.
+ *
+ *  - Legacy (128 bits): the low quadword holds Present, the translation
+ *    type and the page-table pointer; the high one the address width and
+ *    the domain-id.  With the same address width and kind of translation
+ *    (paging or pass-through), both mixes walk a table that maps the old
+ *    IOVAs to the same pages, only under another domain-id tag.
+ *  - Scalable (256 bits): only the low quadword changes (the PASID
+ *    directory pointer and its size); one store switches the device from
+ *    the old directory to the new one, whose RID_PASID entry is present.
+ *
+ * The context cache for the device, then the PASID cache and the IOTLB of
+ * every domain-id the old and the new entry name, are invalidated after
+ * the last store, as 6.5.3.3 orders for a modified present context entry
+ * (the old PASID table may name several domain-ids: scalable mode uses the
+ * global PASID-cache and IOTLB invalidations, as mainline does there).
+ * An entry that cannot be switched this way (another address width, a
+ * different RID_PASID, an alias) takes mainline's path, and the switch is
+ * recorded as "gap" in kdump/contexts.
+ */
+
+static void kdump_hw_store(void *priv, u64 *qw, u64 val)
+{
+	struct intel_iommu *iommu = priv;
+
+	WRITE_ONCE(*qw, val);
+	/* A non-coherent IOMMU reads memory: flush each store on its own. */
+	if (!ecap_coherent(iommu->ecap))
+		clflush_cache_range(qw, sizeof(*qw));
+}
+
+static void kdump_hw_flush_context(void *priv, u16 did, u16 sid)
+{
+	struct intel_iommu *iommu = priv;
+
+	iommu->flush.flush_context(iommu, did, sid, DMA_CCMD_MASK_NOBIT,
+				   DMA_CCMD_DEVICE_INVL);
+}
+
+static void kdump_hw_flush_pasid_all(void *priv)
+{
+	qi_flush_pasid_cache(priv, 0, QI_PC_GLOBAL, 0);
+}
+
+static void kdump_hw_flush_iotlb(void *priv, u32 did)
+{
+	struct intel_iommu *iommu = priv;
+
+	if (did == KDUMP_DID_ALL)
+		iommu->flush.flush_iotlb(iommu, 0, 0, 0, DMA_TLB_GLOBAL_FLUSH);
+	else if (did < cap_ndoms(iommu->cap))
+		iommu->flush.flush_iotlb(iommu, did, 0, 0, DMA_TLB_DSI_FLUSH);
+}
+
+static const struct kdump_entry_ops kdump_hw_ops = {
+	.store		= kdump_hw_store,
+	.flush_context	= kdump_hw_flush_context,
+	.flush_pasid_all = kdump_hw_flush_pasid_all,
+	.flush_iotlb	= kdump_hw_flush_iotlb,
+};
+
+/**
+ * kdump_switch_legacy() - replace a live legacy context entry without a gap
+ * @ops: how to store a quadword and invalidate
+ * @priv: passed to @ops
+ * @live: the entry in use, two quadwords
+ * @new: the entry to install
+ * @sid: the source-id the entry translates for
+ *
+ * Return: 0 when @live holds @new and the caches were invalidated;
+ * -EINVAL, with @live untouched, when some mix of the two entries would
+ * not be present or would translate differently.
+ */
+VISIBLE_IF_KUNIT int kdump_switch_legacy(const struct kdump_entry_ops *ops,
+					 void *priv, u64 *live, const u64 *new,
+					 u16 sid)
+{
+	u64 lo = READ_ONCE(live[0]), hi = READ_ONCE(live[1]);
+	u16 did_old = CTX_DID(hi), did_new = CTX_DID(new[1]);
+	bool pt_old = CTX_TT(lo) == CONTEXT_TT_PASS_THROUGH;
+	bool pt_new = CTX_TT(new[0]) == CONTEXT_TT_PASS_THROUGH;
+
+	if (!(lo & 1) || !(new[0] & 1) || pt_old != pt_new ||
+	    ((hi ^ new[1]) & ~(0xffffULL << 8)))
+		return -EINVAL;
+
+	ops->store(priv, &live[0], new[0]);
+	ops->store(priv, &live[1], new[1]);
+	ops->flush_context(priv, did_old, sid);
+	if (did_new != did_old)
+		ops->flush_context(priv, did_new, sid);
+	ops->flush_iotlb(priv, did_old);
+	if (did_new != did_old)
+		ops->flush_iotlb(priv, did_new);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_switch_legacy);
+
+/**
+ * kdump_switch_scalable() - point a live scalable-mode context entry at a
+ * new PASID directory without a gap
+ * @ops: how to store a quadword and invalidate
+ * @priv: passed to @ops
+ * @live: the entry in use, four quadwords
+ * @new: the entry to install
+ * @new_rid_pasid: the RID_PASID entry of the new PASID table, 8 quadwords
+ * @sid: the source-id the entry translates for
+ *
+ * Return: 0 when @live holds @new and the caches were invalidated;
+ * -EINVAL, with @live untouched, when more than the low quadword would
+ * change or the new table does not translate requests without PASID yet.
+ */
+VISIBLE_IF_KUNIT int kdump_switch_scalable(const struct kdump_entry_ops *ops,
+					   void *priv, u64 *live,
+					   const u64 *new,
+					   const u64 *new_rid_pasid, u16 sid)
+{
+	unsigned int i;
+
+	if (!(READ_ONCE(live[0]) & 1) || !(new[0] & 1) ||
+	    !(new_rid_pasid[0] & PASID_PTE_PRESENT))
+		return -EINVAL;
+	for (i = 1; i < 4; i++)
+		if (READ_ONCE(live[i]) != new[i])
+			return -EINVAL;
+
+	ops->store(priv, &live[0], new[0]);
+	ops->flush_context(priv, 0, sid);
+	ops->flush_pasid_all(priv);
+	ops->flush_iotlb(priv, KDUMP_DID_ALL);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_switch_scalable);
+
+/*
+ * The adopted context of @bus:@devfn, looked up without kdump_lock: the
+ * array is only grown during adoption, before any device is attached.
+ */
+static struct kdump_context *kdump_switch_context_of(struct intel_iommu *iommu,
+						     u8 bus, u8 devfn)
+{
+	struct kdump_iommu *st = kdump_state(iommu);
+	unsigned int i;
+
+	if (!is_kdump_kernel() || !st || !st->adopted || st->root_refused ||
+	    !context_copied(iommu, bus, devfn))
+		return NULL;
+	for (i = 0; i < st->nr_ctx; i++)
+		if (st->ctx[i].bus == bus && st->ctx[i].devfn == devfn &&
+		    st->ctx[i].state == KDUMP_CTX_ADOPTED)
+			return &st->ctx[i];
+	return NULL;
+}
+
+static void kdump_switch_done(struct intel_iommu *iommu,
+			      struct kdump_context *c, int ret)
+{
+	c->switched = ret ? KDUMP_SWITCH_GAP : KDUMP_SWITCH_GAPLESS;
+	trace_kdump_switch(iommu, c->bus, c->devfn, !ret);
+	if (ret)
+		pr_warn("%s: %02x:%02x.%d: its context cannot be switched without a gap: taking the non-present path\n",
+			iommu->name, c->bus, PCI_SLOT(c->devfn),
+			PCI_FUNC(c->devfn));
+}
+
+/**
+ * intel_iommu_kdump_switch_context() - switch an adopted legacy context
+ * @iommu: the IOMMU
+ * @domain: the new paging domain, or NULL for pass-through
+ * @did: the domain-id of the new entry
+ * @info: the device, if known (for its ATS support)
+ * @context: the live entry of @bus:@devfn
+ * @bus: the bus of the context
+ * @devfn: its device and function
+ *
+ * Called by iommu.c where it would tear down a copied context to build a
+ * new one.  The new entry is what iommu.c would build; it replaces the
+ * adopted one without ever being non-present (see the comment above
+ * kdump_switch_legacy()).
+ *
+ * Context: @iommu->lock held.
+ * Return: 0 if the context was switched; a negative errno if the caller
+ * must take its own path (the context was not adopted, or the two entries
+ * cannot be mixed).
+ */
+int intel_iommu_kdump_switch_context(struct intel_iommu *iommu,
+				     struct dmar_domain *domain, u16 did,
+				     struct device_domain_info *info,
+				     struct context_entry *context,
+				     u8 bus, u8 devfn)
+{
+	struct kdump_context *c = kdump_switch_context_of(iommu, bus, devfn);
+	struct context_entry ce = {};
+	struct dma_pte *pgd;
+	int agaw, tt, ret;
+
+	assert_spin_locked(&iommu->lock);
+	if (!c)
+		return -ENOENT;
+
+	context_set_domain_id(&ce, did);
+	if (domain) {
+		pgd = domain->pgd;
+		for (agaw = domain->agaw; agaw > iommu->agaw; agaw--) {
+			pgd = phys_to_virt(dma_pte_addr(pgd));
+			if (!dma_pte_present(pgd))
+				return -ENOMEM;
+		}
+		tt = info && info->ats_supported ? CONTEXT_TT_DEV_IOTLB :
+						   CONTEXT_TT_MULTI_LEVEL;
+		context_set_address_root(&ce, virt_to_phys(pgd));
+	} else {
+		agaw = iommu->msagaw;
+		tt = CONTEXT_TT_PASS_THROUGH;
+	}
+	context_set_address_width(&ce, agaw);
+	context_set_translation_type(&ce, tt);
+	context_set_fault_enable(&ce);
+	context_set_present(&ce);
+
+	ret = kdump_switch_legacy(&kdump_hw_ops, iommu, (u64 *)context,
+				  (u64 *)&ce, PCI_DEVID(bus, devfn));
+	kdump_switch_done(iommu, c, ret);
+	if (!ret)
+		clear_context_copied(iommu, bus, devfn);
+	return ret;
+}
+
+/* Does @dev have a DMA alias other than its own requester-id? */
+static int kdump_count_alias(struct pci_dev *pdev, u16 alias, void *data)
+{
+	if (alias != pci_dev_id(pdev))
+		(*(unsigned int *)data)++;
+	return 0;
+}
+
+/**
+ * intel_iommu_kdump_switches_sm_context() - does the unit switch @dev's
+ * adopted scalable-mode context itself?
+ * @dev: the device being attached
+ * @domain: the domain it is being attached to
+ *
+ * When it does, iommu.c leaves the adopted context in place while it
+ * writes the RID_PASID entry of the device's new PASID table, and calls
+ * intel_iommu_kdump_switch_sm_context() once that entry is present.  Only
+ * the DMA API's own domains get the crashed kernel's mappings; a device
+ * with a DMA alias keeps mainline's path.
+ *
+ * Return: true if the unit will switch the context.
+ */
+bool intel_iommu_kdump_switches_sm_context(struct device *dev,
+					   struct iommu_domain *domain)
+{
+	struct device_domain_info *info = dev_iommu_priv_get(dev);
+	unsigned int aliases = 0;
+
+	if (!(domain->type & __IOMMU_DOMAIN_DMA_API) || !dev_is_pci(dev) ||
+	    !kdump_switch_context_of(info->iommu, info->bus, info->devfn))
+		return false;
+	pci_for_each_dma_alias(to_pci_dev(dev), kdump_count_alias, &aliases);
+	return !aliases;
+}
+
+/* The RID_PASID entry of @dev's new PASID table, or NULL. */
+static u64 *kdump_new_rid_pasid_entry(struct device_domain_info *info)
+{
+	struct pasid_table *table = info->pasid_table;
+	struct pasid_dir_entry *pde;
+
+	if (!table || !table->table)
+		return NULL;
+	pde = (struct pasid_dir_entry *)table->table +
+	      (IOMMU_NO_PASID >> PASID_PDE_SHIFT);
+	if (!pasid_pde_is_present(pde))
+		return NULL;
+	return get_pasid_table_from_pde(pde)[IOMMU_NO_PASID &
+					     PASID_PTE_MASK].val;
+}
+
+/**
+ * intel_iommu_kdump_switch_sm_context() - switch an adopted scalable-mode
+ * context to the device's new PASID table
+ * @dev: the device, whose RID_PASID entry in its new PASID table is set
+ *
+ * The scalable-mode counterpart of intel_iommu_kdump_switch_context(),
+ * called after the RID_PASID entry was written for a device for which
+ * intel_iommu_kdump_switches_sm_context() said yes.  If the entries cannot
+ * be mixed, the context takes mainline's path (intel_pasid_setup_sm_context()),
+ * which the new PASID table already translates.
+ *
+ * Context: process context; takes @dev's IOMMU's lock.
+ * Return: 0, or a negative errno from mainline's path.
+ */
+int intel_iommu_kdump_switch_sm_context(struct device *dev)
+{
+	struct device_domain_info *info = dev_iommu_priv_get(dev);
+	struct intel_iommu *iommu = info->iommu;
+	struct pasid_table *table = info->pasid_table;
+	struct context_entry ce[2] = {};
+	unsigned long max_pde, pds;
+	u64 *live, *rid_pasid;
+	struct kdump_context *c;
+	int ret = -EINVAL;
+
+	spin_lock(&iommu->lock);
+	c = kdump_switch_context_of(iommu, info->bus, info->devfn);
+	if (!c) {
+		spin_unlock(&iommu->lock);
+		return 0;
+	}
+	live = (u64 *)intel_iommu_kdump_context(iommu, info->bus, info->devfn);
+	rid_pasid = kdump_new_rid_pasid_entry(info);
+	if (live && rid_pasid) {
+		/* What context_entry_set_pasid_table() in pasid.c builds. */
+		max_pde = table->max_pasid >> PASID_PDE_SHIFT;
+		pds = find_first_bit(&max_pde, MAX_NR_PASID_BITS);
+		ce[0].lo = virt_to_phys(table->table) |
+			   context_pdts(pds < 7 ? 0 : pds - 7);
+		context_set_sm_rid2pasid(&ce[0], IOMMU_NO_PASID);
+		if (info->ats_supported)
+			context_set_sm_dte(&ce[0]);
+		if (info->pasid_supported)
+			context_set_pasid(&ce[0]);
+		context_set_fault_enable(&ce[0]);
+		context_set_present(&ce[0]);
+		ret = kdump_switch_scalable(&kdump_hw_ops, iommu, live,
+					    (u64 *)ce, rid_pasid,
+					    PCI_DEVID(info->bus, info->devfn));
+	}
+	kdump_switch_done(iommu, c, ret);
+	if (!ret)
+		clear_context_copied(iommu, info->bus, info->devfn);
+	spin_unlock(&iommu->lock);
+	return ret ? intel_pasid_setup_sm_context(dev) : 0;
 }
 
 /* ---- debugfs: /sys/kernel/debug/iommu/intel/kdump/ ------------------- */
@@ -2167,7 +2796,7 @@ static int kdump_contexts_show(struct seq_file *m, void *unused)
 	struct kdump_iommu *st;
 	unsigned int i, n;
 
-	seq_puts(m, "iommu\tbdf\tstate\tdid\ttt\taw\told_table\tnew_table\thandover\treason\n");
+	seq_puts(m, "iommu\tbdf\tstate\tdid\ttt\taw\told_table\tnew_table\thandover\treason\tswitch\n");
 	guard(mutex)(&kdump_lock);
 	for (i = 0; i < DMAR_UNITS_SUPPORTED; i++) {
 		st = kdump_iommu_at(i);
@@ -2183,10 +2812,12 @@ static int kdump_contexts_show(struct seq_file *m, void *unused)
 				   ok ? "adopted" : "refused", c->did,
 				   kdump_tt_name(c), c->aw, c->old_table);
 			if (ok)
-				seq_printf(m, "0x%llx\t%s\t-\n", c->new_table,
-					   kdump_handover_names[c->handover]);
+				seq_printf(m, "0x%llx\t%s\t-\t%s\n",
+					   c->new_table,
+					   kdump_handover_names[c->handover],
+					   kdump_switch_names[c->switched]);
 			else
-				seq_printf(m, "-\tblocked\t%s\n",
+				seq_printf(m, "-\tblocked\t%s\t-\n",
 					   kdump_refusal_name(c->reason));
 		}
 	}
@@ -2259,14 +2890,42 @@ static int kdump_iova_ranges_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(kdump_iova_ranges);
 
+static int kdump_pasids_show(struct seq_file *m, void *unused)
+{
+	struct kdump_iommu *st;
+	unsigned int i, n;
+
+	seq_puts(m, "iommu\tbdf\tpasid\tpgtt\tdid\treason\n");
+	guard(mutex)(&kdump_lock);
+	for (i = 0; i < DMAR_UNITS_SUPPORTED; i++) {
+		st = kdump_iommu_at(i);
+		for (n = 0; st && n < st->nr_pasids; n++) {
+			const struct kdump_pasid *p = &st->pasids[n];
+
+			seq_printf(m, "%s\t%02x:%02x.%d\t", st->iommu->name,
+				   p->bus, PCI_SLOT(p->devfn), PCI_FUNC(p->devfn));
+			if (p->whole_table)
+				seq_printf(m, "0x%x-0x%x\t-\t-\t%s\n", p->pasid,
+					   p->pasid + (u32)PASID_TBL_ENTRIES - 1,
+					   kdump_refusal_name(p->reason));
+			else
+				seq_printf(m, "0x%x\t%u\t%u\t%s\n", p->pasid,
+					   p->pgtt, p->did,
+					   kdump_refusal_name(p->reason));
+		}
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kdump_pasids);
+
 /* Write "BB:DD.F" or "all" to drop handed-over devices' old mappings. */
 static ssize_t kdump_release_write(struct file *file, const char __user *ubuf,
 				   size_t len, loff_t *ppos)
 {
 	unsigned int bus, dev, fn, i, n, released = 0;
+	int ret = 0, n_ret;
 	bool all = false;
 	char buf[16];
-	int ret = 0;
 
 	if (len >= sizeof(buf))
 		return -EINVAL;
@@ -2290,15 +2949,17 @@ static ssize_t kdump_release_write(struct file *file, const char __user *ubuf,
 			    (!all && (c->bus != bus ||
 				      c->devfn != PCI_DEVFN(dev, fn))))
 				continue;
-			if (kdump_release_context(st, c))
-				ret = -EBUSY;
-			else
+			n_ret = kdump_release_context(st, c);
+			if (!n_ret)
 				released++;
+			else if (!ret)
+				ret = n_ret;
 		}
 	}
 	mutex_unlock(&kdump_lock);
+	/* "all" releases what it can; a named device says why it could not. */
 	if (!released)
-		return ret ? ret : -ENODEV;
+		return all || !ret ? -ENODEV : ret;
 	return len;
 }
 
@@ -2329,6 +2990,7 @@ void intel_iommu_kdump_debugfs_init(struct dentry *parent)
 			    &kdump_domain_ids_fops);
 	debugfs_create_file("iova_ranges", 0400, dir, NULL,
 			    &kdump_iova_ranges_fops);
+	debugfs_create_file("pasids", 0400, dir, NULL, &kdump_pasids_fops);
 	debugfs_create_x32("debug_mask", 0600, dir, &kdump_debug_mask);
 	debugfs_create_file("release", 0200, dir, NULL, &kdump_release_fops);
 }

@@ -18,8 +18,10 @@
 struct context_entry;
 struct dentry;
 struct device;
+struct device_domain_info;
 struct dmar_domain;
 struct intel_iommu;
+struct iommu_domain;
 
 #ifdef CONFIG_INTEL_IOMMU_KDUMP_ADOPT
 void intel_iommu_kdump_snapshot(struct intel_iommu *iommu);
@@ -35,6 +37,15 @@ void intel_iommu_kdump_debugfs_init(struct dentry *parent);
 ssize_t intel_iommu_kdump_adopted_show(struct intel_iommu *iommu, char *buf);
 struct context_entry *intel_iommu_kdump_context(struct intel_iommu *iommu,
 						u8 bus, u8 devfn);
+int intel_iommu_kdump_switch_context(struct intel_iommu *iommu,
+				     struct dmar_domain *domain, u16 did,
+				     struct device_domain_info *info,
+				     struct context_entry *context,
+				     u8 bus, u8 devfn);
+bool intel_iommu_kdump_switches_sm_context(struct device *dev,
+					   struct iommu_domain *domain);
+int intel_iommu_kdump_switch_sm_context(struct device *dev);
+void intel_iommu_kdump_detach(struct device *dev);
 #else
 static inline void intel_iommu_kdump_snapshot(struct intel_iommu *iommu)
 {
@@ -44,6 +55,7 @@ static inline void intel_iommu_kdump_fault_takeover(struct intel_iommu *iommu)
 {
 }
 
+/* Mainline copies the old tables as they are: see init_dmars(). */
 static inline int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
 {
 	return -EOPNOTSUPP;
@@ -83,6 +95,31 @@ static inline struct context_entry *
 intel_iommu_kdump_context(struct intel_iommu *iommu, u8 bus, u8 devfn)
 {
 	return NULL;
+}
+
+static inline int
+intel_iommu_kdump_switch_context(struct intel_iommu *iommu,
+				 struct dmar_domain *domain, u16 did,
+				 struct device_domain_info *info,
+				 struct context_entry *context, u8 bus, u8 devfn)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline bool
+intel_iommu_kdump_switches_sm_context(struct device *dev,
+				      struct iommu_domain *domain)
+{
+	return false;
+}
+
+static inline int intel_iommu_kdump_switch_sm_context(struct device *dev)
+{
+	return 0;
+}
+
+static inline void intel_iommu_kdump_detach(struct device *dev)
+{
 }
 #endif /* CONFIG_INTEL_IOMMU_KDUMP_ADOPT */
 
@@ -139,6 +176,7 @@ enum kdump_refusal {
 	KDUMP_BAD_PASID_DIR,
 	KDUMP_BAD_PASID_ENTRY,
 	KDUMP_NO_MEMORY,
+	KDUMP_PASID_NOT_ADOPTED,
 	KDUMP_NR_REFUSALS
 };
 
@@ -183,6 +221,22 @@ struct kdump_walk {
 
 #define KDUMP_WALK_MAX_TABLES	BIT(16)
 
+/* A domain-id no entry can hold: "every domain-id" to flush_iotlb(). */
+#define KDUMP_DID_ALL		BIT(16)
+
+/*
+ * How the switch of a live context entry reaches the hardware: one 64-bit
+ * store the IOMMU may observe on its own (made visible to a non-coherent
+ * IOMMU before the next), and the invalidations that follow.  The KUnit
+ * suite records them to check every state the hardware could see.
+ */
+struct kdump_entry_ops {
+	void (*store)(void *priv, u64 *qw, u64 val);
+	void (*flush_context)(void *priv, u16 did, u16 sid);
+	void (*flush_pasid_all)(void *priv);
+	void (*flush_iotlb)(void *priv, u32 did);
+};
+
 #if IS_ENABLED(CONFIG_KUNIT)
 const char *kdump_refusal_name(enum kdump_refusal reason);
 void kdump_mem_map_normalize(struct kdump_phys_range *r, unsigned int *nr);
@@ -199,6 +253,11 @@ int kdump_walk_pgtable(const struct kdump_mem_map *mm,
 		       enum kdump_pt_format format, bool copy,
 		       struct kdump_walk *w);
 void kdump_walk_free(struct kdump_walk *w);
+int kdump_switch_legacy(const struct kdump_entry_ops *ops, void *priv,
+			u64 *live, const u64 *new, u16 sid);
+int kdump_switch_scalable(const struct kdump_entry_ops *ops, void *priv,
+			  u64 *live, const u64 *new, const u64 *new_rid_pasid,
+			  u16 sid);
 u64 kdump_direct_piece(const struct kdump_phys_range *direct, unsigned int nr,
 		       u64 iova, u64 last, bool *inside);
 #endif /* CONFIG_KUNIT */

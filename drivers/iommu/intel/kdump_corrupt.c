@@ -62,6 +62,7 @@ enum corrupt_mode {
 	CORRUPT_ROOT_ENTRY,
 	CORRUPT_RTADDR,
 	CORRUPT_PASID_DIR,
+	CORRUPT_PASID_EXTRA,
 	CORRUPT_NR_MODES
 };
 
@@ -77,6 +78,7 @@ static const char * const corrupt_mode_names[CORRUPT_NR_MODES] = {
 	[CORRUPT_ROOT_ENTRY]		= "root-entry",
 	[CORRUPT_RTADDR]		= "rtaddr",
 	[CORRUPT_PASID_DIR]		= "pasid-dir",
+	[CORRUPT_PASID_EXTRA]		= "pasid-extra",
 };
 
 /* The device's translation as the hardware sees it. */
@@ -284,6 +286,7 @@ static int corrupt_apply(enum corrupt_mode mode, struct corrupt_target *t)
 			return -EOPNOTSUPP;
 		break;
 	case CORRUPT_PASID_DIR:
+	case CORRUPT_PASID_EXTRA:
 		if (!sm)
 			return -EOPNOTSUPP;
 		break;
@@ -366,6 +369,24 @@ static int corrupt_apply(enum corrupt_mode mode, struct corrupt_target *t)
 		break;
 	case CORRUPT_PASID_DIR:
 		WRITE_ONCE(*t->pasid_dir, *t->pasid_dir | PASID_DIR_RSVD);
+		break;
+	case CORRUPT_PASID_EXTRA:
+		/*
+		 * What an SVA bind leaves: another PASID of the device, whose
+		 * page table is not the DMA domain's (here: a table in the
+		 * crash kernel's region).  The RID_PASID entry is untouched.
+		 */
+		if (offset_in_page(t->pe) / (8 * sizeof(u64)) ==
+		    PASID_PTE_MASK)
+			return -EOPNOTSUPP;	/* the last entry of its table */
+		pa = corrupt_crashk_alloc(VTD_PAGE_SIZE);
+		if (!pa)
+			return -ENOSPC;
+		memcpy(t->pe + 8, t->pe, 8 * sizeof(u64));
+		if (t->first_level)
+			t->pe[8 + 2] = (t->pe[2] & ~PTE_ADDR) | pa;
+		else
+			t->pe[8] = (t->pe[0] & ~PTE_ADDR) | pa;
 		break;
 	default:
 		return -EINVAL;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for kdump.c: the entry checks and the page-table walk of a
- * capture kernel adopting the crashed kernel's VT-d tables.
+ * capture kernel adopting the crashed kernel's VT-d tables, and the switch
+ * of a live context entry to the new domain.
  *
  * Each case builds synthetic tables in real pages (the walk maps them with
  * memremap() exactly as it maps the crashed kernel's memory) and declares
@@ -689,6 +690,328 @@ static void kdump_test_direct_pieces(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, inside);
 }
 
+/* ---- The switch of a live context entry ---------------------------- */
+
+/*
+ * Recording ops in the style of arm-smmu-v3-test.c: the real switch code
+ * stores through them, and after every store each state the IOMMU could
+ * read is checked to be present and to translate the old IOVAs to their
+ * old pages.  A state is any mix of the quadwords before the switch and
+ * those stored so far (the hardware may fetch an entry in halves, before
+ * and after a store).
+ */
+#define SW_NR_IOVA	4
+
+static const u64 sw_iova[SW_NR_IOVA] = { 0x1000, 0x2008, 0x3ff0, 0x3fe12345 };
+
+struct switch_rec {
+	struct kunit *test;
+	u64 *live;
+	u64 old[4];
+	unsigned int nr_qw;
+	bool scalable;
+	u64 expect[SW_NR_IOVA];
+	unsigned int stores;
+	unsigned int bad_states;
+	unsigned int stores_after_flush;
+	unsigned int ctx_flushes;
+	bool pasid_all;
+	u32 iotlb[4];
+	unsigned int nr_iotlb;
+};
+
+/* Walk a synthetic 4- or 3-level table as the IOMMU would, 0 if none. */
+static u64 sw_walk(u64 root, int levels, u64 iova)
+{
+	u64 *table = phys_to_virt(root), pte;
+	int level;
+
+	for (level = levels; level >= 1; level--) {
+		unsigned int shift = 12 + 9 * (level - 1);
+
+		pte = READ_ONCE(table[(iova >> shift) & 0x1ff]);
+		if (!(pte & BIT_ULL(0)))
+			return 0;
+		if (level == 1 || (level <= 3 && (pte & BIT_ULL(7))))
+			return (pte & VTD_PAGE_MASK & ~(BIT_ULL(shift) - 1)) |
+			       (iova & (BIT_ULL(shift) - 1));
+		table = phys_to_virt(pte & VTD_PAGE_MASK);
+	}
+	return 0;
+}
+
+/*
+ * What a context entry translates @iova to: the IOVA itself when passing
+ * through, 0 when the request would fault.
+ */
+static u64 sw_translate(const u64 *ce, bool scalable, u64 iova)
+{
+	u64 *dir, pde, *pe;
+	u32 rid_pasid;
+
+	if (!(ce[0] & BIT_ULL(0)))
+		return 0;
+	if (!scalable) {
+		if (((ce[0] >> 2) & 3) == CONTEXT_TT_PASS_THROUGH)
+			return iova;
+		return sw_walk(ce[0] & VTD_PAGE_MASK, (ce[1] & 7) + 2, iova);
+	}
+	dir = phys_to_virt(ce[0] & VTD_PAGE_MASK);
+	rid_pasid = ce[1] & GENMASK_ULL(19, 0);
+	pde = READ_ONCE(dir[rid_pasid >> PASID_PDE_SHIFT]);
+	if (!(pde & PASID_PTE_PRESENT))
+		return 0;
+	pe = (u64 *)phys_to_virt(pde & VTD_PAGE_MASK) +
+	     (rid_pasid & PASID_PTE_MASK) * 8;
+	if (!(READ_ONCE(pe[0]) & PASID_PTE_PRESENT))
+		return 0;
+	switch ((pe[0] >> 6) & 7) {
+	case PASID_ENTRY_PGTT_PT:
+		return iova;
+	case PASID_ENTRY_PGTT_FL_ONLY:
+		return sw_walk(pe[2] & VTD_PAGE_MASK, 4, iova);
+	case PASID_ENTRY_PGTT_SL_ONLY:
+		return sw_walk(pe[0] & VTD_PAGE_MASK, ((pe[0] >> 2) & 7) + 2,
+			       iova);
+	}
+	return 0;
+}
+
+static void sw_check_states(struct switch_rec *r)
+{
+	unsigned int mask, i, j;
+	u64 state[4];
+
+	for (mask = 0; mask < BIT(r->nr_qw); mask++) {
+		for (j = 0; j < r->nr_qw; j++)
+			state[j] = mask & BIT(j) ? r->old[j] : r->live[j];
+		for (i = 0; i < SW_NR_IOVA; i++) {
+			if (sw_translate(state, r->scalable, sw_iova[i]) ==
+			    r->expect[i])
+				continue;
+			r->bad_states++;
+			kunit_info(r->test, "store %u: state %llx %llx %llx %llx translates 0x%llx to 0x%llx, not 0x%llx\n",
+				   r->stores, state[0], state[1],
+				   r->nr_qw > 2 ? state[2] : 0,
+				   r->nr_qw > 2 ? state[3] : 0, sw_iova[i],
+				   sw_translate(state, r->scalable, sw_iova[i]),
+				   r->expect[i]);
+			break;
+		}
+	}
+}
+
+static void sw_store(void *priv, u64 *qw, u64 val)
+{
+	struct switch_rec *r = priv;
+
+	KUNIT_EXPECT_TRUE(r->test, qw >= r->live && qw < r->live + r->nr_qw);
+	WRITE_ONCE(*qw, val);
+	r->stores++;
+	if (r->ctx_flushes || r->nr_iotlb || r->pasid_all)
+		r->stores_after_flush++;
+	sw_check_states(r);
+}
+
+static void sw_flush_context(void *priv, u16 did, u16 sid)
+{
+	struct switch_rec *r = priv;
+
+	KUNIT_EXPECT_EQ(r->test, sid, 0x0010);
+	r->ctx_flushes++;
+}
+
+static void sw_flush_pasid_all(void *priv)
+{
+	((struct switch_rec *)priv)->pasid_all = true;
+}
+
+static void sw_flush_iotlb(void *priv, u32 did)
+{
+	struct switch_rec *r = priv;
+
+	if (r->nr_iotlb < ARRAY_SIZE(r->iotlb))
+		r->iotlb[r->nr_iotlb++] = did;
+}
+
+static const struct kdump_entry_ops sw_ops = {
+	.store		= sw_store,
+	.flush_context	= sw_flush_context,
+	.flush_pasid_all = sw_flush_pasid_all,
+	.flush_iotlb	= sw_flush_iotlb,
+};
+
+static bool sw_flushed(const struct switch_rec *r, u32 did)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr_iotlb; i++)
+		if (r->iotlb[i] == did || r->iotlb[i] == KDUMP_DID_ALL)
+			return true;
+	return false;
+}
+
+static void sw_rec_init(struct kunit *test, struct switch_rec *r, u64 *live,
+			unsigned int nr_qw, bool scalable)
+{
+	unsigned int i;
+
+	memset(r, 0, sizeof(*r));
+	r->test = test;
+	r->live = live;
+	r->nr_qw = nr_qw;
+	r->scalable = scalable;
+	memcpy(r->old, live, nr_qw * sizeof(u64));
+	for (i = 0; i < SW_NR_IOVA; i++) {
+		r->expect[i] = sw_translate(live, scalable, sw_iova[i]);
+		KUNIT_ASSERT_NE(test, r->expect[i], 0);
+	}
+}
+
+/*
+ * Legacy: the old context on the old table, the new one on a new table
+ * that maps the same IOVAs to the same pages (the hand-over did that).
+ */
+static void kdump_test_switch_legacy(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 old_root = build_sample(test, t), new_root = build_sample(test, t);
+	u64 live[2] = { old_root | 1, 2 | (5 << 8) };
+	u64 new[2] = { new_root | 1, 2 | (9 << 8) };
+	struct switch_rec r;
+
+	sw_rec_init(test, &r, live, 2, false);
+	KUNIT_ASSERT_EQ(test, kdump_switch_legacy(&sw_ops, &r, live, new,
+						  0x0010), 0);
+	KUNIT_EXPECT_EQ(test, r.bad_states, 0);
+	KUNIT_EXPECT_EQ(test, r.stores_after_flush, 0);
+	KUNIT_EXPECT_EQ(test, live[0], new[0]);
+	KUNIT_EXPECT_EQ(test, live[1], new[1]);
+	KUNIT_EXPECT_GE(test, r.ctx_flushes, 1);
+	KUNIT_EXPECT_TRUE(test, sw_flushed(&r, 5));
+	KUNIT_EXPECT_TRUE(test, sw_flushed(&r, 9));
+
+	/* Pass-through to pass-through (TT 2): only the domain-id moves. */
+	live[0] = (CONTEXT_TT_PASS_THROUGH << 2) | 1;
+	live[1] = 2 | (5 << 8);
+	new[0] = (CONTEXT_TT_PASS_THROUGH << 2) | 1;
+	new[1] = 2 | (1 << 8);
+	sw_rec_init(test, &r, live, 2, false);
+	KUNIT_ASSERT_EQ(test, kdump_switch_legacy(&sw_ops, &r, live, new,
+						  0x0010), 0);
+	KUNIT_EXPECT_EQ(test, r.bad_states, 0);
+	KUNIT_EXPECT_TRUE(test, sw_flushed(&r, 5));
+}
+
+/* Entries whose mixes would not translate the same are left alone. */
+static void kdump_test_switch_legacy_refused(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 old_root = build_sample(test, t), new_root = build_sample(test, t);
+	u64 live[2] = { old_root | 1, 2 | (5 << 8) };
+	u64 new[2] = { new_root | 1, 1 | (9 << 8) };	/* 3-level */
+	struct switch_rec r;
+
+	sw_rec_init(test, &r, live, 2, false);
+	KUNIT_EXPECT_EQ(test, kdump_switch_legacy(&sw_ops, &r, live, new,
+						  0x0010), -EINVAL);
+	/* Translating to pass-through. */
+	new[0] = (CONTEXT_TT_PASS_THROUGH << 2) | 1;
+	new[1] = 2 | (1 << 8);
+	KUNIT_EXPECT_EQ(test, kdump_switch_legacy(&sw_ops, &r, live, new,
+						  0x0010), -EINVAL);
+	KUNIT_EXPECT_EQ(test, r.stores, 0);
+	KUNIT_EXPECT_EQ(test, live[0], old_root | 1);
+}
+
+/* A PASID directory with one table whose RID_PASID entry is @pe. */
+static u64 sw_pasid_dir(struct kunit *test, struct test_tables *t,
+			const u64 *pe)
+{
+	u64 dirp, tblp, *dir, *tbl;
+
+	dir = test_table(test, t, &dirp);
+	tbl = test_table(test, t, &tblp);
+	dir[0] = tblp | PASID_PTE_PRESENT;
+	memcpy(tbl, pe, 8 * sizeof(u64));
+	return dirp;
+}
+
+static void sw_scalable_case(struct kunit *test, u8 pgtt)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 old_root = build_sample(test, t), new_root = build_sample(test, t);
+	u64 old_pe[8] = {}, new_pe[8] = {}, live[4] = {}, new[4] = {};
+	u64 old_dir, new_dir;
+	struct switch_rec r;
+
+	old_pe[0] = PASID_PTE_PRESENT | ((u64)pgtt << 6) | (2 << 2);
+	old_pe[1] = 5;
+	new_pe[0] = old_pe[0];
+	new_pe[1] = 9;
+	if (pgtt == PASID_ENTRY_PGTT_SL_ONLY) {
+		old_pe[0] |= old_root;
+		new_pe[0] |= new_root;
+	} else if (pgtt == PASID_ENTRY_PGTT_FL_ONLY) {
+		old_pe[2] = old_root;
+		new_pe[2] = new_root;
+	}
+	old_dir = sw_pasid_dir(test, t, old_pe);
+	new_dir = sw_pasid_dir(test, t, new_pe);
+	live[0] = old_dir | 1;
+	new[0] = new_dir | 1;
+
+	sw_rec_init(test, &r, live, 4, true);
+	KUNIT_ASSERT_EQ(test, kdump_switch_scalable(&sw_ops, &r, live, new,
+						    new_pe, 0x0010), 0);
+	KUNIT_EXPECT_EQ(test, r.bad_states, 0);
+	KUNIT_EXPECT_EQ(test, r.stores_after_flush, 0);
+	KUNIT_EXPECT_EQ(test, live[0], new[0]);
+	KUNIT_EXPECT_GE(test, r.ctx_flushes, 1);
+	KUNIT_EXPECT_TRUE(test, r.pasid_all);
+	KUNIT_EXPECT_TRUE(test, sw_flushed(&r, 5));
+	KUNIT_EXPECT_TRUE(test, sw_flushed(&r, 9));
+}
+
+static void kdump_test_switch_scalable_sl(struct kunit *test)
+{
+	sw_scalable_case(test, PASID_ENTRY_PGTT_SL_ONLY);
+}
+
+static void kdump_test_switch_scalable_fl(struct kunit *test)
+{
+	sw_scalable_case(test, PASID_ENTRY_PGTT_FL_ONLY);
+}
+
+static void kdump_test_switch_scalable_pt(struct kunit *test)
+{
+	sw_scalable_case(test, PASID_ENTRY_PGTT_PT);
+}
+
+/* The new PASID table must translate before the context points at it. */
+static void kdump_test_switch_scalable_refused(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t), pe[8] = {}, none[8] = {};
+	u64 live[4] = {}, new[4] = {};
+	struct switch_rec r;
+
+	pe[0] = PASID_PTE_PRESENT | (PASID_ENTRY_PGTT_SL_ONLY << 6) |
+		(2 << 2) | root;
+	pe[1] = 5;
+	live[0] = sw_pasid_dir(test, t, pe) | 1;
+	new[0] = sw_pasid_dir(test, t, none) | 1;
+	sw_rec_init(test, &r, live, 4, true);
+	KUNIT_EXPECT_EQ(test, kdump_switch_scalable(&sw_ops, &r, live, new,
+						    none, 0x0010), -EINVAL);
+	/* Another RID_PASID: the high quadword would change too. */
+	new[0] = sw_pasid_dir(test, t, pe) | 1;
+	new[1] = 1;
+	KUNIT_EXPECT_EQ(test, kdump_switch_scalable(&sw_ops, &r, live, new,
+						    pe, 0x0010), -EINVAL);
+	KUNIT_EXPECT_EQ(test, r.stores, 0);
+}
+
 static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_normalize),
 	KUNIT_CASE(kdump_test_table_addr),
@@ -705,6 +1028,12 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_walk_first_level_5),
 	KUNIT_CASE(kdump_test_walk_mutations),
 	KUNIT_CASE(kdump_test_direct_pieces),
+	KUNIT_CASE(kdump_test_switch_legacy),
+	KUNIT_CASE(kdump_test_switch_legacy_refused),
+	KUNIT_CASE(kdump_test_switch_scalable_sl),
+	KUNIT_CASE(kdump_test_switch_scalable_fl),
+	KUNIT_CASE(kdump_test_switch_scalable_pt),
+	KUNIT_CASE(kdump_test_switch_scalable_refused),
 	{}
 };
 

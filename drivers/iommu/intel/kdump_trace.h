@@ -172,6 +172,23 @@ TRACE_EVENT(kdump_handover,
 		      __entry->skipped, __entry->duration_ns)
 );
 
+TRACE_EVENT(kdump_switch,
+	    TP_PROTO(struct intel_iommu *iommu, u8 bus, u8 devfn, bool gapless),
+	    TP_ARGS(iommu, bus, devfn, gapless),
+	    TP_STRUCT__entry(__string(iommu, iommu->name)
+			     __field(u8, bus)
+			     __field(u8, devfn)
+			     __field(bool, gapless)),
+	    TP_fast_assign(__assign_str(iommu);
+			   __entry->bus = bus;
+			   __entry->devfn = devfn;
+			   __entry->gapless = gapless;),
+	    TP_printk("%s: %02x:%02x.%d %s",
+		      __get_str(iommu), __entry->bus,
+		      __entry->devfn >> 3, __entry->devfn & 7,
+		      __entry->gapless ? "gapless" : "gap")
+);
+
 TRACE_EVENT(kdump_release,
 	    TP_PROTO(struct intel_iommu *iommu, u8 bus, u8 devfn,
 		     unsigned int unmapped),
