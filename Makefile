@@ -34,7 +34,7 @@ BENCH ?= ours-legacy-aw48-inplace-e1000e ours-legacy-aw48-copy-e1000e \
 
 only := $(if $(strip $(SCENARIOS)),--only "$(strip $(SCENARIOS))")
 
-.PHONY: all setup source kernel-stock kernel-ours image demo check bench \
+.PHONY: all setup source kernel-stock kernel-ours kernel-off image demo check bench \
 	soak lint clean-results
 
 all: check
@@ -48,7 +48,7 @@ source:
 # flock: two builds of one tree at once (make check while someone runs
 # build-kernel.sh by hand) corrupt the overlay; use the same lock by hand:
 #   flock build/.kernel-ours.lock tools/lab/build-kernel.sh ours
-kernel-stock kernel-ours: kernel-%:
+kernel-stock kernel-ours kernel-off: kernel-%:
 	mkdir -p $(BUILD)
 	flock $(BUILD)/.kernel-$*.lock $(LAB)/build-kernel.sh $*
 

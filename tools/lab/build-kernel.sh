@@ -1,9 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-kernel.sh KIND: build the lab kernel KIND (ours|stock) in
+# build-kernel.sh KIND: build the lab kernel KIND (ours|off|stock) in
 # $BUILD/KIND/linux.  "ours" is the pristine tree with this repository
-# laid over it; "stock" is the pristine tree alone, configured from the
+# laid over it; "off" is the same tree with CONFIG_INTEL_IOMMU_KDUMP_ADOPT
+# off (what a distro that leaves the option off ships: it must behave as
+# mainline); "stock" is the pristine tree alone, configured from the
 # same fragment minus our own symbols.  Uses ccache with its cache under
 # ~/.cache so rebuilds and CI runs on the same machine are warm.
 set -euo pipefail
@@ -27,6 +29,12 @@ mkdir -p "$BUILD/$kind"
 if [ "$kind" = ours ]; then
 	"$lab/overlay.sh" "$BUILD/src/pristine" "$tree" "$REPO"
 	cp "$REPO/Kconfig.fragment" "$frag.new"
+elif [ "$kind" = off ]; then
+	"$lab/overlay.sh" "$BUILD/src/pristine" "$tree" "$REPO"
+	{
+		grep -v -e 'KDUMP_ADOPT' -e 'KDUMP_CORRUPT' "$REPO/Kconfig.fragment"
+		echo "CONFIG_INTEL_IOMMU_KDUMP_ADOPT=n"
+	} >"$frag.new"
 else
 	"$lab/overlay.sh" "$BUILD/src/pristine" "$tree" "$REPO" stock
 	grep -v -e 'KDUMP_ADOPT' -e 'KDUMP_CORRUPT' "$REPO/Kconfig.fragment" >"$frag.new"

@@ -113,7 +113,7 @@ fi
 
 kinds=("$@")
 if [ ${#kinds[@]} = 0 ]; then
-	for k in stock ours; do
+	for k in stock ours off; do
 		[ -f "$BUILD/$k/bzImage" ] && kinds+=("$k")
 	done
 fi
