@@ -174,12 +174,14 @@ enum kdump_switch {
 	KDUMP_SWITCH_NONE,	/* still the adopted entry */
 	KDUMP_SWITCH_GAPLESS,	/* no store left it non-present */
 	KDUMP_SWITCH_GAP,	/* mainline's path: non-present in between */
+	KDUMP_SWITCH_REPLACED,	/* by a domain without the old translation */
 };
 
 static const char * const kdump_switch_names[] = {
 	[KDUMP_SWITCH_NONE]	= "-",
 	[KDUMP_SWITCH_GAPLESS]	= "gapless",
 	[KDUMP_SWITCH_GAP]	= "gap",
+	[KDUMP_SWITCH_REPLACED]	= "replaced",
 };
 
 static const char * const kdump_handover_names[] = {
@@ -1475,6 +1477,7 @@ static int kdump_adopt_context_table(struct kdump_iommu *st, u16 bus,
 		c = kdump_new_context(st, bus, devfn);
 		if (!c) {
 			memunmap(old);
+			kdump_free_blocks(&blocks);
 			return -ENOMEM;
 		}
 		if (st->scalable)
@@ -1643,6 +1646,24 @@ static void kdump_adopt_undo(struct kdump_iommu *st)
 	iommu->copied_tables = NULL;
 	kdump_free_blocks(&st->pages);
 	st->nr_pages = 0;
+	while (st->nr_walks) {
+		kdump_walk_free(st->walks[--st->nr_walks]);
+		kfree(st->walks[st->nr_walks]);
+	}
+	kfree(st->walks);
+	st->walks = NULL;
+	st->max_walks = 0;
+	kfree(st->ctx);
+	st->ctx = NULL;
+	st->nr_ctx = 0;
+	st->max_ctx = 0;
+	kfree(st->pasids);
+	st->pasids = NULL;
+	st->nr_pasids = 0;
+	st->max_pasids = 0;
+	bitmap_free(st->dids);
+	st->dids = NULL;
+	st->nr_dids = 0;
 	st->nr_adopted = 0;
 	st->nr_refused = 0;
 }
@@ -2292,8 +2313,19 @@ void intel_iommu_kdump_detach(struct device *dev)
 		kfree(c->direct);
 		c->direct = NULL;
 		c->nr_direct = 0;
-		c->handover = KDUMP_HO_RELEASED;
-		trace_kdump_release(info->iommu, c->bus, c->devfn, 0);
+		c->legacy_maps = 0;
+		c->legacy_skipped = 0;
+		c->legacy_direct = 0;
+		/*
+		 * An attach that failed before the switch left the adopted
+		 * entry in use: the next attach hands over again.
+		 */
+		if (context_copied(info->iommu, c->bus, c->devfn)) {
+			c->handover = KDUMP_HO_ADOPTED;
+		} else {
+			c->handover = KDUMP_HO_RELEASED;
+			trace_kdump_release(info->iommu, c->bus, c->devfn, 0);
+		}
 	}
 	mutex_unlock(&kdump_lock);
 }
@@ -2404,8 +2436,15 @@ VISIBLE_IF_KUNIT int kdump_switch_legacy(const struct kdump_entry_ops *ops,
 	    ((hi ^ new[1]) & ~(0xffffULL << 8)))
 		return -EINVAL;
 
-	ops->store(priv, &live[0], new[0]);
+	/*
+	 * Domain-id first: in between, the old table is walked under the
+	 * new domain-id, and what that caches is what the new domain maps
+	 * too.  The other way round, entries of the new table (new IOVAs)
+	 * would be cached under the old domain-id, which still-adopted
+	 * contexts of the old domain use.
+	 */
 	ops->store(priv, &live[1], new[1]);
+	ops->store(priv, &live[0], new[0]);
 	ops->flush_context(priv, did_old, sid);
 	if (did_new != did_old)
 		ops->flush_context(priv, did_new, sid);
@@ -2472,12 +2511,40 @@ static struct kdump_context *kdump_switch_context_of(struct intel_iommu *iommu,
 	return NULL;
 }
 
-static void kdump_switch_done(struct intel_iommu *iommu,
-			      struct kdump_context *c, int ret)
+/*
+ * Does the new translation (@domain, or pass-through when NULL) map what
+ * @c's old context did, so that a gapless switch keeps DMA in flight
+ * landing where it did?  A translating context needs a device of the
+ * same old page table (itself, or a group sibling for a DMA alias)
+ * handed over to @domain with every old run kept; a nested one never
+ * (its old IOVAs are unknown); a pass-through one a pass-through entry.
+ */
+static bool kdump_switch_keeps(struct intel_iommu *iommu,
+			       const struct kdump_context *c,
+			       const struct dmar_domain *domain)
 {
-	c->switched = ret ? KDUMP_SWITCH_GAP : KDUMP_SWITCH_GAPLESS;
-	trace_kdump_switch(iommu, c->bus, c->devfn, !ret);
-	if (ret)
+	struct kdump_iommu *st = kdump_state(iommu);
+	unsigned int i;
+
+	if (!domain || kdump_context_passthrough(c))
+		return !domain && kdump_context_passthrough(c);
+	for (i = 0; c->walk && i < st->nr_ctx; i++) {
+		const struct kdump_context *s = &st->ctx[i];
+
+		if (s->walk == c->walk && s->domain == domain &&
+		    s->handover == KDUMP_HO_HANDED_OVER && !s->legacy_skipped)
+			return true;
+	}
+	return false;
+}
+
+static void kdump_switch_done(struct intel_iommu *iommu,
+			      struct kdump_context *c, enum kdump_switch how)
+{
+	c->switched = how;
+	trace_kdump_switch(iommu, c->bus, c->devfn,
+			   how == KDUMP_SWITCH_GAPLESS);
+	if (how == KDUMP_SWITCH_GAP)
 		pr_warn("%s: %02x:%02x.%d: its context cannot be switched without a gap: taking the non-present path\n",
 			iommu->name, c->bus, PCI_SLOT(c->devfn),
 			PCI_FUNC(c->devfn));
@@ -2517,6 +2584,10 @@ int intel_iommu_kdump_switch_context(struct intel_iommu *iommu,
 	assert_spin_locked(&iommu->lock);
 	if (!c)
 		return -ENOENT;
+	if (!kdump_switch_keeps(iommu, c, domain)) {
+		kdump_switch_done(iommu, c, KDUMP_SWITCH_REPLACED);
+		return -ESRCH;
+	}
 
 	context_set_domain_id(&ce, did);
 	if (domain) {
@@ -2540,18 +2611,34 @@ int intel_iommu_kdump_switch_context(struct intel_iommu *iommu,
 
 	ret = kdump_switch_legacy(&kdump_hw_ops, iommu, (u64 *)context,
 				  (u64 *)&ce, PCI_DEVID(bus, devfn));
-	kdump_switch_done(iommu, c, ret);
+	kdump_switch_done(iommu, c, ret ? KDUMP_SWITCH_GAP :
+					  KDUMP_SWITCH_GAPLESS);
 	if (!ret)
 		clear_context_copied(iommu, bus, devfn);
 	return ret;
 }
 
-/* Does @dev have a DMA alias other than its own requester-id? */
+struct kdump_aliases {
+	struct pci_dev *pdev;
+	unsigned int nr;
+};
+
+/* Count the requester-ids @data->pdev's DMA may use besides its own. */
 static int kdump_count_alias(struct pci_dev *pdev, u16 alias, void *data)
 {
-	if (alias != pci_dev_id(pdev))
-		(*(unsigned int *)data)++;
+	struct kdump_aliases *a = data;
+
+	if (alias != pci_dev_id(a->pdev))
+		a->nr++;
 	return 0;
+}
+
+static bool kdump_dev_has_alias(struct device *dev)
+{
+	struct kdump_aliases a = { .pdev = to_pci_dev(dev) };
+
+	pci_for_each_dma_alias(a.pdev, kdump_count_alias, &a);
+	return a.nr;
 }
 
 /**
@@ -2572,13 +2659,11 @@ bool intel_iommu_kdump_switches_sm_context(struct device *dev,
 					   struct iommu_domain *domain)
 {
 	struct device_domain_info *info = dev_iommu_priv_get(dev);
-	unsigned int aliases = 0;
 
 	if (!(domain->type & __IOMMU_DOMAIN_DMA_API) || !dev_is_pci(dev) ||
 	    !kdump_switch_context_of(info->iommu, info->bus, info->devfn))
 		return false;
-	pci_for_each_dma_alias(to_pci_dev(dev), kdump_count_alias, &aliases);
-	return !aliases;
+	return !kdump_dev_has_alias(dev);
 }
 
 /* The RID_PASID entry of @dev's new PASID table, or NULL. */
@@ -2601,17 +2686,23 @@ static u64 *kdump_new_rid_pasid_entry(struct device_domain_info *info)
  * intel_iommu_kdump_switch_sm_context() - switch an adopted scalable-mode
  * context to the device's new PASID table
  * @dev: the device, whose RID_PASID entry in its new PASID table is set
+ * @domain: the paging domain that entry points at, or NULL for pass-through
  *
  * The scalable-mode counterpart of intel_iommu_kdump_switch_context(),
  * called after the RID_PASID entry was written for a device for which
- * intel_iommu_kdump_switches_sm_context() said yes.  If the entries cannot
- * be mixed, the context takes mainline's path (intel_pasid_setup_sm_context()),
- * which the new PASID table already translates.
+ * intel_iommu_kdump_switches_sm_context() said yes, or for an identity
+ * domain.  If the new entry does not keep the old translation, or the
+ * entries cannot be mixed, or the device has a DMA alias, the context
+ * takes mainline's path (intel_pasid_setup_sm_context()), to the new PASID
+ * table that is already written.  The device-TLB needs no invalidation
+ * here: the new kernel has not enabled ATS on the device yet, and with the
+ * hand-over complete any translation it cached is still the right one.
  *
  * Context: process context; takes @dev's IOMMU's lock.
  * Return: 0, or a negative errno from mainline's path.
  */
-int intel_iommu_kdump_switch_sm_context(struct device *dev)
+int intel_iommu_kdump_switch_sm_context(struct device *dev,
+					struct dmar_domain *domain)
 {
 	struct device_domain_info *info = dev_iommu_priv_get(dev);
 	struct intel_iommu *iommu = info->iommu;
@@ -2622,6 +2713,9 @@ int intel_iommu_kdump_switch_sm_context(struct device *dev)
 	struct kdump_context *c;
 	int ret = -EINVAL;
 
+	bool alias = dev_is_pci(dev) && kdump_dev_has_alias(dev);
+	enum kdump_switch how = KDUMP_SWITCH_GAP;
+
 	spin_lock(&iommu->lock);
 	c = kdump_switch_context_of(iommu, info->bus, info->devfn);
 	if (!c) {
@@ -2630,7 +2724,9 @@ int intel_iommu_kdump_switch_sm_context(struct device *dev)
 	}
 	live = (u64 *)intel_iommu_kdump_context(iommu, info->bus, info->devfn);
 	rid_pasid = kdump_new_rid_pasid_entry(info);
-	if (live && rid_pasid) {
+	if (!kdump_switch_keeps(iommu, c, domain)) {
+		how = KDUMP_SWITCH_REPLACED;
+	} else if (live && rid_pasid && !alias) {
 		/* What context_entry_set_pasid_table() in pasid.c builds. */
 		max_pde = table->max_pasid >> PASID_PDE_SHIFT;
 		pds = find_first_bit(&max_pde, MAX_NR_PASID_BITS);
@@ -2646,8 +2742,10 @@ int intel_iommu_kdump_switch_sm_context(struct device *dev)
 		ret = kdump_switch_scalable(&kdump_hw_ops, iommu, live,
 					    (u64 *)ce, rid_pasid,
 					    PCI_DEVID(info->bus, info->devfn));
+		if (!ret)
+			how = KDUMP_SWITCH_GAPLESS;
 	}
-	kdump_switch_done(iommu, c, ret);
+	kdump_switch_done(iommu, c, how);
 	if (!ret)
 		clear_context_copied(iommu, info->bus, info->devfn);
 	spin_unlock(&iommu->lock);

@@ -44,7 +44,8 @@ int intel_iommu_kdump_switch_context(struct intel_iommu *iommu,
 				     u8 bus, u8 devfn);
 bool intel_iommu_kdump_switches_sm_context(struct device *dev,
 					   struct iommu_domain *domain);
-int intel_iommu_kdump_switch_sm_context(struct device *dev);
+int intel_iommu_kdump_switch_sm_context(struct device *dev,
+					struct dmar_domain *domain);
 void intel_iommu_kdump_detach(struct device *dev);
 #else
 static inline void intel_iommu_kdump_snapshot(struct intel_iommu *iommu)
@@ -113,7 +114,8 @@ intel_iommu_kdump_switches_sm_context(struct device *dev,
 	return false;
 }
 
-static inline int intel_iommu_kdump_switch_sm_context(struct device *dev)
+static inline int intel_iommu_kdump_switch_sm_context(struct device *dev,
+						      struct dmar_domain *domain)
 {
 	return 0;
 }
