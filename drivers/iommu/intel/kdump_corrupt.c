@@ -32,20 +32,11 @@
 
 #include "iommu.h"
 #include "pasid.h"
+#include "kdump_private.h"
 
 /* A value no valid table entry holds: reserved bits set, out of RAM. */
 #define CORRUPT_GARBAGE		0x0000deadbeef0f01ULL
 #define CORRUPT_GARBAGE_ADDR	0x0000deadbeef0000ULL
-#define PTE_ADDR		GENMASK_ULL(51, VTD_PAGE_SHIFT)
-#define PTE_LARGE		BIT_ULL(7)
-#define CTX_AW_MASK		GENMASK_ULL(2, 0)
-#define CTX_TT_MASK		GENMASK_ULL(3, 2)
-#define CTX_DID_MASK		GENMASK_ULL(23, 8)
-#define PE_AW_MASK		GENMASK_ULL(4, 2)
-#define PE_PGTT_MASK		GENMASK_ULL(8, 6)
-#define PE_PGTT(pe)		(((pe)[0] >> 6) & 7)
-#define PE_FLPM(pe)		(((pe)[2] >> 2) & 3)
-#define PASID_DIR_RSVD		GENMASK_ULL(11, 2)
 
 /* Leaves copied into the crash kernel's region, at most. */
 #define CORRUPT_MAX_COPY	SZ_32M
@@ -219,7 +210,7 @@ static int corrupt_find(struct corrupt_target *t, u8 bus, u8 devfn)
 
 static void corrupt_set_table(struct corrupt_target *t, u64 addr)
 {
-	WRITE_ONCE(*t->ptr, (*t->ptr & ~PTE_ADDR) | addr);
+	WRITE_ONCE(*t->ptr, (*t->ptr & ~PTE_ADDR_MASK) | addr);
 }
 
 /*
@@ -243,7 +234,7 @@ static int corrupt_leaves(struct corrupt_target *t, u64 table, int level,
 		if (!(pte & (t->first_level ? BIT_ULL(0) : 3)))
 			continue;
 		if (level > 1 && !(pte & PTE_LARGE)) {
-			ret = corrupt_leaves(t, pte & PTE_ADDR, level - 1,
+			ret = corrupt_leaves(t, pte & PTE_ADDR_MASK, level - 1,
 					     copied);
 			continue;
 		}
@@ -297,7 +288,7 @@ static int corrupt_apply(enum corrupt_mode mode, struct corrupt_target *t)
 	corrupt_mask_faults(iommu);
 	switch (mode) {
 	case CORRUPT_TABLE_OUTSIDE_RAM:
-		corrupt_set_table(t, CORRUPT_GARBAGE_ADDR & PTE_ADDR &
+		corrupt_set_table(t, CORRUPT_GARBAGE_ADDR & PTE_ADDR_MASK &
 				  GENMASK_ULL(cap_mgaw(iommu->cap) - 1, 0));
 		break;
 	case CORRUPT_TABLE_IN_CRASHK:
@@ -308,7 +299,7 @@ static int corrupt_apply(enum corrupt_mode mode, struct corrupt_target *t)
 		break;
 	case CORRUPT_LEAF_IN_CRASHK:
 		arch_kexec_unprotect_crashkres();
-		ret = corrupt_leaves(t, *t->ptr & PTE_ADDR, t->levels, &copied);
+		ret = corrupt_leaves(t, *t->ptr & PTE_ADDR_MASK, t->levels, &copied);
 		arch_kexec_protect_crashkres();
 		pr_info("%02x:%02x.%d: %llu KiB of leaves now map the crash kernel's region, up to 0x%llx (%d)\n",
 			t->bus, PCI_SLOT(t->devfn), PCI_FUNC(t->devfn),
@@ -317,12 +308,12 @@ static int corrupt_apply(enum corrupt_mode mode, struct corrupt_target *t)
 			return ret;
 		break;
 	case CORRUPT_TABLE_LOOP:
-		top = phys_to_virt(*t->ptr & PTE_ADDR);
+		top = phys_to_virt(*t->ptr & PTE_ADDR_MASK);
 		for (i = BIT(LEVEL_STRIDE) - 1; i >= 0 && top[i]; i--)
 			;
 		if (i < 0)
 			return -ENOSPC;
-		WRITE_ONCE(top[i], (*t->ptr & PTE_ADDR) |
+		WRITE_ONCE(top[i], (*t->ptr & PTE_ADDR_MASK) |
 			   (t->first_level ? 7 : DMA_PTE_READ | DMA_PTE_WRITE));
 		break;
 	case CORRUPT_RESERVED_BITS:
@@ -368,7 +359,7 @@ static int corrupt_apply(enum corrupt_mode mode, struct corrupt_target *t)
 			    CORRUPT_GARBAGE_ADDR | (rtaddr & DMA_RTADDR_SMT));
 		break;
 	case CORRUPT_PASID_DIR:
-		WRITE_ONCE(*t->pasid_dir, *t->pasid_dir | PASID_DIR_RSVD);
+		WRITE_ONCE(*t->pasid_dir, *t->pasid_dir | PDE_RSVD);
 		break;
 	case CORRUPT_PASID_EXTRA:
 		/*
@@ -384,9 +375,9 @@ static int corrupt_apply(enum corrupt_mode mode, struct corrupt_target *t)
 			return -ENOSPC;
 		memcpy(t->pe + 8, t->pe, 8 * sizeof(u64));
 		if (t->first_level)
-			t->pe[8 + 2] = (t->pe[2] & ~PTE_ADDR) | pa;
+			t->pe[8 + 2] = (t->pe[2] & ~PTE_ADDR_MASK) | pa;
 		else
-			t->pe[8] = (t->pe[0] & ~PTE_ADDR) | pa;
+			t->pe[8] = (t->pe[0] & ~PTE_ADDR_MASK) | pa;
 		break;
 	default:
 		return -EINVAL;
@@ -419,6 +410,11 @@ static ssize_t corrupt_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 
 	ret = corrupt_find(&t, bus, PCI_DEVFN(dev, fn));
+	if (!ret && !test_taint(TAINT_TEST)) {
+		/* A kernel whose IOMMU tables were damaged is no longer sound. */
+		pr_warn("tainting the kernel (TAINT_TEST): live IOMMU tables are about to be damaged on purpose\n");
+		add_taint(TAINT_TEST, LOCKDEP_STILL_OK);
+	}
 	if (!ret)
 		ret = corrupt_apply(mode, &t);
 	if (ret) {

@@ -17,7 +17,7 @@
 
 #include "iommu.h"
 #include "pasid.h"
-#include "kdump.h"
+#include "kdump_private.h"
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 
@@ -1012,6 +1012,299 @@ static void kdump_test_switch_scalable_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.stores, 0);
 }
 
+/* ---- Whole root, context and PASID tables, through the judge --------- */
+
+/* A table reader that counts what the judge maps, and checks it unmaps. */
+struct test_reader {
+	struct kdump_table_reader rd;
+	unsigned int maps;
+	unsigned int unmaps;
+};
+
+static void *test_reader_map(const struct kdump_table_reader *rd, u64 phys,
+			     size_t size)
+{
+	struct test_reader *r = container_of(rd, struct test_reader, rd);
+
+	r->maps++;
+	return memremap(phys, size, MEMREMAP_WB);
+}
+
+static void test_reader_unmap(const struct kdump_table_reader *rd, void *virt)
+{
+	struct test_reader *r = container_of(rd, struct test_reader, rd);
+
+	r->unmaps++;
+	memunmap(virt);
+}
+
+static void test_state_exit(void *data)
+{
+	struct kdump_iommu *st = data;
+
+	kdump_judged_free(st);
+	bitmap_free(st->dids);
+}
+
+/* A judge's state on @t's memory map, read through a counting reader. */
+static struct kdump_iommu *test_state(struct kunit *test,
+				      struct test_tables *t, bool scalable,
+				      bool copy, struct test_reader *rd)
+{
+	struct kdump_iommu *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	rd->rd.map = test_reader_map;
+	rd->rd.unmap = test_reader_unmap;
+	t->mm.reader = &rd->rd;
+	st->mm = &t->mm;
+	st->hw = test_hw;
+	st->node = NUMA_NO_NODE;
+	st->scalable = scalable;
+	st->copy = copy;
+	INIT_LIST_HEAD(&st->pages);
+	st->dids = bitmap_zalloc(cap_ndoms(test_hw.cap), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, st->dids);
+	kunit_add_action_or_reset(test, test_state_exit, st);
+	return st;
+}
+
+static const struct kdump_context *test_ctx(struct kunit *test,
+					    const struct kdump_iommu *st,
+					    u16 bus, u16 devfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < st->nr_ctx; i++)
+		if (st->ctx[i].bus == bus && st->ctx[i].devfn == devfn)
+			return &st->ctx[i];
+	KUNIT_FAIL(test, "no context for %02x:%02x.%d", bus, devfn >> 3,
+		   devfn & 7);
+	return &st->ctx[0];
+}
+
+/*
+ * One legacy context table: two devices share a page table (walked once),
+ * one passes through, and three are refused (reserved bit, a table in the
+ * capture kernel's RAM, a domain-id the IOMMU lacks).  The new table holds
+ * exactly the adopted entries; refused ones are non-present, so their DMA
+ * is blocked; every valid domain-id is reserved.
+ */
+static void context_table_legacy_case(struct kunit *test, bool copy)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t), ctxp, *ctx, *new, half = 0;
+	struct test_reader rd = {};
+	struct kdump_iommu *st = test_state(test, t, false, copy, &rd);
+	/* Present, multi-level, 48-bit (AW 2), DID 5. */
+	const u64 good[2] = { 1, 2 | (5 << 8) };
+	const struct kdump_context *c;
+	unsigned int devfn;
+
+	ctx = test_table(test, t, &ctxp);
+	ctx[0x00 * 2] = good[0] | root;
+	ctx[0x00 * 2 + 1] = good[1];
+	ctx[0x28 * 2] = good[0] | root;		/* same page table */
+	ctx[0x28 * 2 + 1] = good[1];
+	ctx[0x08 * 2] = (CONTEXT_TT_PASS_THROUGH << 2) | 1;
+	ctx[0x08 * 2 + 1] = 2 | (6 << 8);
+	ctx[0x10 * 2] = good[0] | root | BIT_ULL(6);	/* reserved */
+	ctx[0x10 * 2 + 1] = 2 | (7 << 8);
+	ctx[0x18 * 2] = good[0] | OWN_BASE;
+	ctx[0x18 * 2 + 1] = 2 | (8 << 8);
+	ctx[0x20 * 2] = good[0] | root;
+	ctx[0x20 * 2 + 1] = 2 | (0x300ULL << 8);	/* DID >= 256 */
+
+	KUNIT_ASSERT_EQ(test, kdump_judge_context_table(st, 3, ctxp, 0, &half),
+			0);
+	KUNIT_EXPECT_EQ(test, st->nr_ctx, 6);
+	KUNIT_EXPECT_EQ(test, st->nr_adopted, 3);
+	KUNIT_EXPECT_EQ(test, st->nr_refused, 3);
+	/* The shared one, and the one refused before it was read. */
+	KUNIT_EXPECT_EQ(test, st->nr_walks, 2);
+	KUNIT_EXPECT_EQ(test, rd.maps, rd.unmaps);
+	/* The context table and the sample's four page tables, once each. */
+	KUNIT_EXPECT_EQ(test, rd.maps, 5);
+
+	KUNIT_EXPECT_EQ(test, test_ctx(test, st, 3, 0x10)->reason,
+			KDUMP_BAD_RESERVED_BITS);
+	KUNIT_EXPECT_EQ(test, test_ctx(test, st, 3, 0x18)->reason,
+			KDUMP_TABLE_IN_CAPTURE_RAM);
+	KUNIT_EXPECT_EQ(test, test_ctx(test, st, 3, 0x20)->reason,
+			KDUMP_BAD_DOMAIN_ID);
+	c = test_ctx(test, st, 3, 0x00);
+	KUNIT_EXPECT_EQ(test, c->state, KDUMP_CTX_ADOPTED);
+	KUNIT_ASSERT_NOT_NULL(test, c->walk);
+	KUNIT_EXPECT_EQ(test, c->walk->nr_ranges, 3);
+	KUNIT_EXPECT_PTR_EQ(test, c->walk, test_ctx(test, st, 3, 0x28)->walk);
+	KUNIT_EXPECT_NULL(test, test_ctx(test, st, 3, 0x08)->walk);
+
+	KUNIT_EXPECT_EQ(test, st->nr_dids, 4);	/* 5, 6, 7, 8 */
+	KUNIT_EXPECT_TRUE(test, test_bit(7, st->dids));
+	KUNIT_EXPECT_FALSE(test, test_bit(0, st->dids));
+
+	KUNIT_ASSERT_TRUE(test, half & 1);
+	new = phys_to_virt(half & VTD_PAGE_MASK);
+	for (devfn = 0; devfn < 256; devfn++) {
+		c = NULL;
+		if (ctx[devfn * 2] & 1)
+			c = test_ctx(test, st, 3, devfn);
+		if (!c || c->state != KDUMP_CTX_ADOPTED) {
+			KUNIT_EXPECT_EQ(test, new[devfn * 2], 0);
+			KUNIT_EXPECT_EQ(test, new[devfn * 2 + 1], 0);
+			continue;
+		}
+		KUNIT_EXPECT_EQ(test, new[devfn * 2 + 1], ctx[devfn * 2 + 1]);
+		if (!copy || devfn == 0x08) {
+			KUNIT_EXPECT_EQ(test, new[devfn * 2], ctx[devfn * 2]);
+			continue;
+		}
+		/* Copy mode: the entry points at the duplicate. */
+		KUNIT_EXPECT_EQ(test, new[devfn * 2] & ~VTD_PAGE_MASK,
+				ctx[devfn * 2] & ~VTD_PAGE_MASK);
+		KUNIT_EXPECT_EQ(test, new[devfn * 2] & VTD_PAGE_MASK,
+				c->walk->new_root);
+		KUNIT_EXPECT_NE(test, c->walk->new_root, root);
+	}
+}
+
+static void kdump_test_context_table_legacy(struct kunit *test)
+{
+	context_table_legacy_case(test, false);
+}
+
+static void kdump_test_context_table_legacy_copy(struct kunit *test)
+{
+	context_table_legacy_case(test, true);
+}
+
+/*
+ * One scalable-mode context table.  00.0: a PASID directory whose table
+ * holds the RID_PASID entry (second level) and an SVA-like PASID 1 whose
+ * first level lies in the capture kernel's RAM: the context is adopted,
+ * PASID 1 is noted and left out of the new PASID table (never walked),
+ * and both domain-ids are reserved.  00.1: the directory lies in the
+ * capture kernel's RAM.  00.2: the RID_PASID directory entry has a
+ * reserved bit set.  00.3: RID_PASID beyond the directory.
+ */
+static void kdump_test_context_table_scalable(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t), ctxp, dirp, dir2p, tblp, half = 0;
+	u64 *ctx, *dir, *dir2, *tbl, *new, *ndir, *ntbl;
+	struct test_reader rd = {};
+	struct kdump_iommu *st = test_state(test, t, true, false, &rd);
+	const struct kdump_context *c;
+
+	tbl = test_table(test, t, &tblp);
+	tbl[0] = PASID_PTE_PRESENT | (PASID_ENTRY_PGTT_SL_ONLY << 6) |
+		 (2 << 2) | root;
+	tbl[1] = 9;
+	tbl[8] = PASID_PTE_PRESENT | (PASID_ENTRY_PGTT_FL_ONLY << 6);
+	tbl[9] = 10;
+	tbl[10] = OWN_BASE;
+	dir = test_table(test, t, &dirp);
+	dir[0] = tblp | PASID_PTE_PRESENT;
+	dir2 = test_table(test, t, &dir2p);
+	dir2[0] = tblp | PASID_PTE_PRESENT | BIT_ULL(5);
+	ctx = test_table(test, t, &ctxp);
+	ctx[0 * 4] = dirp | 1;			/* PDTS 0: 128 entries */
+	ctx[1 * 4] = OWN_BASE | 1;
+	ctx[2 * 4] = dir2p | 1;
+	ctx[3 * 4] = dirp | 1;
+	ctx[3 * 4 + 1] = 200 << PASID_PDE_SHIFT;	/* RID_PASID */
+
+	KUNIT_ASSERT_EQ(test, kdump_judge_context_table(st, 0, ctxp, 0, &half),
+			0);
+	KUNIT_EXPECT_EQ(test, rd.maps, rd.unmaps);
+	KUNIT_EXPECT_EQ(test, st->nr_adopted, 1);
+	KUNIT_EXPECT_EQ(test, st->nr_refused, 3);
+	KUNIT_EXPECT_EQ(test, test_ctx(test, st, 0, 1)->reason,
+			KDUMP_TABLE_IN_CAPTURE_RAM);
+	KUNIT_EXPECT_EQ(test, test_ctx(test, st, 0, 2)->reason,
+			KDUMP_BAD_PASID_DIR);
+	KUNIT_EXPECT_EQ(test, test_ctx(test, st, 0, 3)->reason,
+			KDUMP_BAD_PASID_DIR);
+
+	c = test_ctx(test, st, 0, 0);
+	KUNIT_EXPECT_EQ(test, c->state, KDUMP_CTX_ADOPTED);
+	KUNIT_EXPECT_EQ(test, c->did, 9);
+	KUNIT_EXPECT_EQ(test, c->pasids_dropped, 1);
+	KUNIT_ASSERT_NOT_NULL(test, c->walk);
+	KUNIT_EXPECT_EQ(test, c->walk->root, root);
+	KUNIT_EXPECT_EQ(test, st->nr_walks, 1);	/* PASID 1 is never walked */
+	KUNIT_ASSERT_EQ(test, st->nr_pasids, 1);
+	KUNIT_EXPECT_EQ(test, st->pasids[0].pasid, 1);
+	KUNIT_EXPECT_EQ(test, st->pasids[0].reason, KDUMP_PASID_NOT_ADOPTED);
+	KUNIT_EXPECT_TRUE(test, test_bit(9, st->dids));
+	KUNIT_EXPECT_TRUE(test, test_bit(10, st->dids));
+
+	/* New PASID structures: the RID_PASID entry alone. */
+	KUNIT_ASSERT_TRUE(test, half & 1);
+	new = phys_to_virt(half & VTD_PAGE_MASK);
+	KUNIT_EXPECT_EQ(test, new[0] & ~VTD_PAGE_MASK, ctx[0] & ~VTD_PAGE_MASK);
+	KUNIT_ASSERT_NE(test, new[0] & VTD_PAGE_MASK, dirp);
+	KUNIT_EXPECT_EQ(test, c->new_table, new[0] & VTD_PAGE_MASK);
+	KUNIT_EXPECT_EQ(test, new[1 * 4], 0);
+	KUNIT_EXPECT_EQ(test, new[2 * 4], 0);
+	ndir = phys_to_virt(new[0] & VTD_PAGE_MASK);
+	KUNIT_ASSERT_TRUE(test, ndir[0] & PASID_PTE_PRESENT);
+	ntbl = phys_to_virt(ndir[0] & VTD_PAGE_MASK);
+	KUNIT_EXPECT_EQ(test, memcmp(ntbl, tbl, 8 * sizeof(u64)), 0);
+	KUNIT_EXPECT_EQ(test, ntbl[8], 0);
+}
+
+/*
+ * A whole root table: bus 0 adopted, bus 1's root entry has a reserved
+ * bit, bus 2's context table lies in the capture kernel's RAM.  Refused
+ * buses are left non-present in the new root; a root table in the
+ * capture kernel's RAM refuses everything and is never read.
+ */
+static void kdump_test_root_table(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t), rootp, ctxp, *rt, *ctx;
+	struct test_reader rd = {};
+	struct kdump_iommu *st = test_state(test, t, false, false, &rd);
+	struct root_entry *new_rt;
+	const struct kdump_context *c;
+	unsigned int maps;
+
+	ctx = test_table(test, t, &ctxp);
+	ctx[0] = root | 1;
+	ctx[1] = 2 | (5 << 8);
+	rt = test_table(test, t, &rootp);
+	rt[0 * 2] = ctxp | 1;
+	rt[1 * 2] = ctxp | 1 | BIT_ULL(3);
+	rt[2 * 2] = OWN_BASE | 1;
+	new_rt = kunit_kzalloc(test, VTD_PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, new_rt);
+
+	KUNIT_ASSERT_EQ(test, kdump_judge_root_table(st, rootp, new_rt), 0);
+	KUNIT_EXPECT_FALSE(test, st->root_refused);
+	KUNIT_EXPECT_EQ(test, rd.maps, rd.unmaps);
+	KUNIT_EXPECT_TRUE(test, new_rt[0].lo & 1);
+	KUNIT_EXPECT_EQ(test, new_rt[1].lo, 0);
+	KUNIT_EXPECT_EQ(test, new_rt[2].lo, 0);
+	KUNIT_EXPECT_EQ(test, new_rt[0].hi, 0);
+	c = test_ctx(test, st, 1, KDUMP_CTX_WHOLE_TABLE);
+	KUNIT_EXPECT_EQ(test, c->reason, KDUMP_BAD_RESERVED_BITS);
+	c = test_ctx(test, st, 2, KDUMP_CTX_WHOLE_TABLE);
+	KUNIT_EXPECT_EQ(test, c->reason, KDUMP_TABLE_IN_CAPTURE_RAM);
+	KUNIT_EXPECT_EQ(test, test_ctx(test, st, 0, 0)->state,
+			KDUMP_CTX_ADOPTED);
+
+	kdump_judged_free(st);
+	memset(new_rt, 0, VTD_PAGE_SIZE);
+	maps = rd.maps;
+	KUNIT_ASSERT_EQ(test, kdump_judge_root_table(st, OWN_BASE, new_rt), 0);
+	KUNIT_EXPECT_TRUE(test, st->root_refused);
+	KUNIT_EXPECT_EQ(test, st->root_reason, KDUMP_TABLE_IN_CAPTURE_RAM);
+	KUNIT_EXPECT_EQ(test, rd.maps, maps);
+	KUNIT_EXPECT_EQ(test, st->nr_ctx, 0);
+	KUNIT_EXPECT_EQ(test, new_rt[0].lo, 0);
+}
+
 static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_normalize),
 	KUNIT_CASE(kdump_test_table_addr),
@@ -1034,6 +1327,10 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_switch_scalable_fl),
 	KUNIT_CASE(kdump_test_switch_scalable_pt),
 	KUNIT_CASE(kdump_test_switch_scalable_refused),
+	KUNIT_CASE(kdump_test_context_table_legacy),
+	KUNIT_CASE(kdump_test_context_table_legacy_copy),
+	KUNIT_CASE(kdump_test_context_table_scalable),
+	KUNIT_CASE(kdump_test_root_table),
 	{}
 };
 

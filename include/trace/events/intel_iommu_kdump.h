@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Tracepoints of the kdump adoption of an active VT-d IOMMU (kdump.c).
+ * Tracepoints of the kdump adoption of an active VT-d IOMMU
+ * (drivers/iommu/intel/kdump*.c).
  *
  * They share the intel_iommu trace system with trace.h.  Adoption runs
  * during boot, before user space: enable the events from the capture
@@ -17,7 +18,8 @@
 
 #include <linux/tracepoint.h>
 
-#include "iommu.h"
+/* The includer has drivers/iommu/intel/iommu.h: events read iommu->name. */
+struct intel_iommu;
 
 TRACE_EVENT(kdump_adopt_begin,
 	    TP_PROTO(struct intel_iommu *iommu, u64 rtaddr, const char *mode),
@@ -207,9 +209,7 @@ TRACE_EVENT(kdump_release,
 );
 #endif /* _TRACE_INTEL_IOMMU_KDUMP_H */
 
-/* This part must be outside protection; kdump.o is built with -I$(src). */
-#undef TRACE_INCLUDE_PATH
+/* This part must be outside protection */
 #undef TRACE_INCLUDE_FILE
-#define TRACE_INCLUDE_PATH .
-#define TRACE_INCLUDE_FILE kdump_trace
+#define TRACE_INCLUDE_FILE intel_iommu_kdump
 #include <trace/define_trace.h>

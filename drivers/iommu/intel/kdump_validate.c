@@ -1,0 +1,1162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kdump_validate.c - judge the crashed kernel's VT-d tables
+ *
+ * Everything a capture kernel decides about the tables it found lives
+ * here: which physical ranges a table or leaf may lie in, whether an
+ * entry's fields are ones the IOMMU supports and the specification allows,
+ * what a page table maps, and, for whole root, context and PASID tables,
+ * which entries are adopted and what the new tables hold.  The judge reads
+ * old memory only through the memory map's table reader and writes only
+ * memory it allocates; it touches no IOMMU register, no struct
+ * intel_iommu and no global state.  kdump.c installs what it produced;
+ * the KUnit suite drives it on synthetic tables.
+ */
+
+#include <linux/io.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/xarray.h>
+#include <kunit/visibility.h>
+
+#include "iommu.h"
+#include "pasid.h"
+#include "../iommu-pages.h"
+#include "kdump_private.h"
+
+static const char * const kdump_refusal_names[KDUMP_NR_REFUSALS] = {
+	[KDUMP_OK]			= "-",
+	[KDUMP_BAD_RESERVED_BITS]	= "reserved-bits",
+	[KDUMP_BAD_TRANSLATION_TYPE]	= "translation-type",
+	[KDUMP_BAD_ADDRESS_WIDTH]	= "address-width",
+	[KDUMP_BAD_DOMAIN_ID]		= "domain-id",
+	[KDUMP_TABLE_OUTSIDE_OLD_RAM]	= "table-outside-old-ram",
+	[KDUMP_TABLE_IN_CAPTURE_RAM]	= "table-in-capture-ram",
+	[KDUMP_LEAF_OUTSIDE_OLD_RAM]	= "leaf-outside-old-ram",
+	[KDUMP_LEAF_IN_CAPTURE_RAM]	= "leaf-in-capture-ram",
+	[KDUMP_BAD_SUPERPAGE]		= "superpage",
+	[KDUMP_TABLE_LOOP]		= "table-loop",
+	[KDUMP_WALK_TOO_LARGE]		= "walk-too-large",
+	[KDUMP_BAD_PASID_DIR]		= "pasid-directory",
+	[KDUMP_BAD_PASID_ENTRY]		= "pasid-entry",
+	[KDUMP_NO_MEMORY]		= "no-memory",
+	[KDUMP_PASID_NOT_ADOPTED]	= "pasid-not-adopted",
+};
+
+const char *kdump_refusal_name(enum kdump_refusal reason)
+{
+	if (reason >= KDUMP_NR_REFUSALS)
+		return "?";
+	return kdump_refusal_names[reason];
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_refusal_name);
+
+/* ---- Where adopted tables may point ---------------------------------- */
+
+static int kdump_range_cmp(const void *a, const void *b)
+{
+	const struct kdump_phys_range *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return 0;
+}
+
+/**
+ * kdump_mem_map_normalize() - sort a range list and merge touching ranges
+ * @r: the ranges
+ * @nr: their number, updated
+ *
+ * Context: any; sorts in place.
+ */
+void kdump_mem_map_normalize(struct kdump_phys_range *r, unsigned int *nr)
+{
+	unsigned int i, out = 0;
+
+	if (!*nr)
+		return;
+	sort(r, *nr, sizeof(*r), kdump_range_cmp, NULL);
+	for (i = 1; i < *nr; i++) {
+		if (r[out].last != U64_MAX && r[i].start <= r[out].last + 1) {
+			r[out].last = max(r[out].last, r[i].last);
+			continue;
+		}
+		r[++out] = r[i];
+	}
+	*nr = out + 1;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_mem_map_normalize);
+
+static bool kdump_ranges_contain(const struct kdump_phys_range *r,
+				 unsigned int nr, u64 start, u64 last)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (start >= r[i].start && last <= r[i].last)
+			return true;
+	return false;
+}
+
+static bool kdump_ranges_intersect(const struct kdump_phys_range *r,
+				   unsigned int nr, u64 start, u64 last)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (start <= r[i].last && last >= r[i].start)
+			return true;
+	return false;
+}
+
+static enum kdump_refusal kdump_check_addr(const struct kdump_mem_map *mm,
+					   u64 addr, u64 size, bool leaf)
+{
+	u64 last = addr + size - 1;
+
+	if (!size || last < addr ||
+	    kdump_ranges_intersect(mm->own, mm->nr_own, addr, last))
+		return leaf ? KDUMP_LEAF_IN_CAPTURE_RAM :
+			      KDUMP_TABLE_IN_CAPTURE_RAM;
+	if (kdump_ranges_contain(mm->old, mm->nr_old, addr, last))
+		return KDUMP_OK;
+	if (leaf && kdump_ranges_contain(mm->direct, mm->nr_direct, addr, last))
+		return KDUMP_OK;
+	return leaf ? KDUMP_LEAF_OUTSIDE_OLD_RAM : KDUMP_TABLE_OUTSIDE_OLD_RAM;
+}
+
+/**
+ * kdump_check_table_addr() - may an old table at @addr be read and adopted?
+ * @mm: the crashed kernel's RAM and the capture kernel's own
+ * @addr: physical address of the table
+ * @size: its size in bytes
+ *
+ * Return: KDUMP_OK, or why the table is refused.
+ */
+VISIBLE_IF_KUNIT enum kdump_refusal
+kdump_check_table_addr(const struct kdump_mem_map *mm, u64 addr, u64 size)
+{
+	return kdump_check_addr(mm, addr, size, false);
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_check_table_addr);
+
+/**
+ * kdump_range_append() - add a range to a growing range list
+ * @r: the list, reallocated
+ * @nr: its length, updated
+ * @start: first byte
+ * @last: last byte
+ *
+ * Return: 0, or -ENOMEM with the list unchanged.
+ */
+int kdump_range_append(struct kdump_phys_range **r, unsigned int *nr,
+		       u64 start, u64 last)
+{
+	struct kdump_phys_range *n;
+
+	n = krealloc_array(*r, *nr + 1, sizeof(**r), GFP_KERNEL);
+	if (!n)
+		return -ENOMEM;
+	n[*nr].start = start;
+	n[*nr].last = last;
+	*r = n;
+	(*nr)++;
+	return 0;
+}
+
+/* ---- Reading old tables ---------------------------------------------- */
+
+static void *kdump_map_table(const struct kdump_mem_map *mm, u64 phys,
+			     size_t size)
+{
+	if (mm->reader)
+		return mm->reader->map(mm->reader, phys, size);
+	return memremap(phys, size, MEMREMAP_WB);
+}
+
+static void kdump_unmap_table(const struct kdump_mem_map *mm, void *virt)
+{
+	if (mm->reader)
+		mm->reader->unmap(mm->reader, virt);
+	else
+		memunmap(virt);
+}
+
+/* ---- Entry checks ---------------------------------------------------- */
+
+static bool kdump_aw_supported(const struct kdump_hw_caps *hw, unsigned int aw)
+{
+	return aw < 5 && (cap_sagaw(hw->cap) & BIT(aw));
+}
+
+/**
+ * kdump_check_legacy_context() - check a legacy-mode context entry
+ * @hw: capabilities of the IOMMU that will use it
+ * @ce: the entry, low and high quadwords
+ *
+ * Return: KDUMP_OK, or why the entry cannot be adopted.
+ */
+VISIBLE_IF_KUNIT enum kdump_refusal
+kdump_check_legacy_context(const struct kdump_hw_caps *hw, const u64 ce[2])
+{
+	if ((ce[0] & CTX_LEGACY_LO_RSVD) || (ce[1] & CTX_LEGACY_HI_RSVD))
+		return KDUMP_BAD_RESERVED_BITS;
+
+	switch (CTX_TT(ce[0])) {
+	case CONTEXT_TT_MULTI_LEVEL:
+		break;
+	case CONTEXT_TT_DEV_IOTLB:
+		if (!ecap_dev_iotlb_support(hw->ecap))
+			return KDUMP_BAD_TRANSLATION_TYPE;
+		break;
+	case CONTEXT_TT_PASS_THROUGH:
+		if (!ecap_pass_through(hw->ecap))
+			return KDUMP_BAD_TRANSLATION_TYPE;
+		break;
+	default:
+		return KDUMP_BAD_TRANSLATION_TYPE;
+	}
+	if (!kdump_aw_supported(hw, CTX_AW(ce[1])))
+		return KDUMP_BAD_ADDRESS_WIDTH;
+	if (CTX_DID(ce[1]) >= cap_ndoms(hw->cap))
+		return KDUMP_BAD_DOMAIN_ID;
+	return KDUMP_OK;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_check_legacy_context);
+
+/**
+ * kdump_check_sm_context() - check a scalable-mode context entry
+ * @hw: capabilities of the IOMMU that will use it
+ * @ce: the low 128 bits of the entry
+ *
+ * Return: KDUMP_OK, or why the entry cannot be adopted.
+ */
+VISIBLE_IF_KUNIT enum kdump_refusal
+kdump_check_sm_context(const struct kdump_hw_caps *hw, const u64 ce[2])
+{
+	if ((ce[0] & CTX_SM_LO_RSVD) || (ce[1] & CTX_SM_HI_RSVD))
+		return KDUMP_BAD_RESERVED_BITS;
+	if (!ecap_smts(hw->ecap))
+		return KDUMP_BAD_TRANSLATION_TYPE;
+	return KDUMP_OK;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_check_sm_context);
+
+/**
+ * kdump_check_pasid_entry() - check a present scalable-mode PASID entry
+ * @hw: capabilities of the IOMMU that will use it
+ * @pe: the entry's eight quadwords
+ *
+ * Return: KDUMP_OK, or why the entry cannot be adopted.
+ */
+VISIBLE_IF_KUNIT enum kdump_refusal
+kdump_check_pasid_entry(const struct kdump_hw_caps *hw, const u64 pe[8])
+{
+	switch (PE_PGTT(pe)) {
+	case PASID_ENTRY_PGTT_FL_ONLY:
+		if (!ecap_flts(hw->ecap))
+			return KDUMP_BAD_TRANSLATION_TYPE;
+		if (PE_FLPM(pe) > 1 ||
+		    (PE_FLPM(pe) == 1 && !cap_fl5lp_support(hw->cap)))
+			return KDUMP_BAD_ADDRESS_WIDTH;
+		break;
+	case PASID_ENTRY_PGTT_SL_ONLY:
+	case PASID_ENTRY_PGTT_NESTED:
+		if (!ecap_slts(hw->ecap) ||
+		    (PE_PGTT(pe) == PASID_ENTRY_PGTT_NESTED &&
+		     !ecap_nest(hw->ecap)))
+			return KDUMP_BAD_TRANSLATION_TYPE;
+		if (!kdump_aw_supported(hw, PE_AW(pe)))
+			return KDUMP_BAD_ADDRESS_WIDTH;
+		break;
+	case PASID_ENTRY_PGTT_PT:
+		if (!ecap_pass_through(hw->ecap))
+			return KDUMP_BAD_TRANSLATION_TYPE;
+		break;
+	default:
+		return KDUMP_BAD_TRANSLATION_TYPE;
+	}
+	if (PE_DID(pe) >= cap_ndoms(hw->cap))
+		return KDUMP_BAD_DOMAIN_ID;
+	return KDUMP_OK;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_check_pasid_entry);
+
+/* ---- Page-table walk ------------------------------------------------- */
+
+struct kdump_walker {
+	const struct kdump_mem_map *mm;
+	const struct kdump_hw_caps *hw;
+	struct kdump_walk *w;
+	struct xarray seen;
+	struct list_head copies;
+	bool copy;
+};
+
+static unsigned int kdump_level_shift(int level)
+{
+	return VTD_PAGE_SHIFT + (level - 1) * LEVEL_STRIDE;
+}
+
+static bool kdump_pte_present(enum kdump_pt_format fmt, u64 pte)
+{
+	if (fmt == KDUMP_PT_FIRST_LEVEL)
+		return pte & FL_PTE_PRESENT;
+	return pte & (SL_PTE_READ | SL_PTE_WRITE);
+}
+
+static u8 kdump_pte_perm(enum kdump_pt_format fmt, u64 pte)
+{
+	if (fmt == KDUMP_PT_FIRST_LEVEL)
+		return KDUMP_PERM_READ |
+		       ((pte & FL_PTE_RW) ? KDUMP_PERM_WRITE : 0);
+	return ((pte & SL_PTE_READ) ? KDUMP_PERM_READ : 0) |
+	       ((pte & SL_PTE_WRITE) ? KDUMP_PERM_WRITE : 0);
+}
+
+static bool kdump_superpage_ok(const struct kdump_walker *k, int level)
+{
+	if (k->w->format == KDUMP_PT_FIRST_LEVEL)
+		return level == 2 ||
+		       (level == 3 && cap_fl1gp_support(k->hw->cap));
+	return (level == 2 || level == 3) &&
+	       (cap_super_page_val(k->hw->cap) & BIT(level - 2));
+}
+
+static int kdump_walk_fail(struct kdump_walker *k, enum kdump_refusal r,
+			   u64 addr)
+{
+	k->w->reason = r;
+	k->w->bad_addr = addr;
+	return -EINVAL;
+}
+
+/*
+ * Room for one more element in a growing array of @nr elements of @size
+ * with room for *@max: the array, reallocated (*@max doubled, at least
+ * @first) when full, or NULL with the old array left untouched.
+ */
+static void *kdump_grow(void *array, unsigned int nr, unsigned int *max,
+			size_t size, unsigned int first)
+{
+	unsigned int n;
+	void *p;
+
+	if (nr < *max)
+		return array;
+	n = max(first, *max * 2);
+	p = krealloc_array(array, n, size, GFP_KERNEL);
+	if (p)
+		*max = n;
+	return p;
+}
+
+static int kdump_walk_add_range(struct kdump_walk *w, u64 start, u64 last,
+				u8 perm)
+{
+	struct kdump_iova_range *r;
+
+	if (w->nr_ranges) {
+		r = &w->ranges[w->nr_ranges - 1];
+		if (r->last + 1 == start && r->perm == perm) {
+			r->last = last;
+			return 0;
+		}
+	}
+	r = kdump_grow(w->ranges, w->nr_ranges, &w->max_ranges, sizeof(*r),
+		       16);
+	if (!r)
+		return -ENOMEM;
+	w->ranges = r;
+	r = &w->ranges[w->nr_ranges++];
+	r->start = start;
+	r->last = last;
+	r->perm = perm;
+	return 0;
+}
+
+static int kdump_walk_add_map(struct kdump_walk *w, u64 iova, u64 phys,
+			      u64 size, u8 perm)
+{
+	struct kdump_map *m;
+
+	if (w->nr_maps) {
+		m = &w->maps[w->nr_maps - 1];
+		if (m->iova + m->size == iova && m->phys + m->size == phys &&
+		    m->perm == perm) {
+			m->size += size;
+			return 0;
+		}
+	}
+	m = kdump_grow(w->maps, w->nr_maps, &w->max_maps, sizeof(*m), 16);
+	if (!m)
+		return -ENOMEM;
+	w->maps = m;
+	m = &w->maps[w->nr_maps++];
+	m->iova = iova;
+	m->phys = phys;
+	m->size = size;
+	m->perm = perm;
+	return 0;
+}
+
+static int kdump_walk_leaf(struct kdump_walker *k, u64 pte, int level,
+			   u64 iova)
+{
+	unsigned int shift = kdump_level_shift(level);
+	u64 size = BIT_ULL(shift), addr = pte & PTE_ADDR_MASK;
+	enum kdump_refusal r;
+
+	if (level > 1) {
+		if (!kdump_superpage_ok(k, level))
+			return kdump_walk_fail(k, KDUMP_BAD_SUPERPAGE, pte);
+		/* First-level large leaves keep PAT in bit 12. */
+		if (k->w->format == KDUMP_PT_FIRST_LEVEL)
+			addr &= ~BIT_ULL(VTD_PAGE_SHIFT);
+		if (addr & (size - 1))
+			return kdump_walk_fail(k, KDUMP_BAD_SUPERPAGE, pte);
+	}
+	r = kdump_check_addr(k->mm, addr, size, true);
+	if (r)
+		return kdump_walk_fail(k, r, addr);
+	k->w->leaves[level - 1]++;
+	if (kdump_walk_add_range(k->w, iova, iova + size - 1,
+				 kdump_pte_perm(k->w->format, pte)) ||
+	    kdump_walk_add_map(k->w, iova, addr, size,
+			       kdump_pte_perm(k->w->format, pte)))
+		return kdump_walk_fail(k, KDUMP_NO_MEMORY, 0);
+	return 0;
+}
+
+static int kdump_walk_table(struct kdump_walker *k, u64 table, int level,
+			    u64 iova, u64 *new_table)
+{
+	unsigned int shift = kdump_level_shift(level);
+	enum kdump_refusal r;
+	u64 *old, *dup = NULL;
+	int i, ret = 0;
+
+	r = kdump_check_addr(k->mm, table, VTD_PAGE_SIZE, false);
+	if (r)
+		return kdump_walk_fail(k, r, table);
+	if (k->w->tables >= KDUMP_WALK_MAX_TABLES)
+		return kdump_walk_fail(k, KDUMP_WALK_TOO_LARGE, table);
+	/* A table reached twice is a loop or a corrupt tree: refuse both. */
+	ret = xa_insert(&k->seen, table >> VTD_PAGE_SHIFT, xa_mk_value(level),
+			GFP_KERNEL);
+	if (ret == -EBUSY)
+		return kdump_walk_fail(k, KDUMP_TABLE_LOOP, table);
+	if (ret)
+		return kdump_walk_fail(k, KDUMP_NO_MEMORY, table);
+	k->w->tables++;
+
+	old = kdump_map_table(k->mm, table, VTD_PAGE_SIZE);
+	if (!old)
+		return kdump_walk_fail(k, KDUMP_NO_MEMORY, table);
+	if (k->copy) {
+		dup = iommu_alloc_page(GFP_KERNEL);
+		if (!dup) {
+			kdump_unmap_table(k->mm, old);
+			return kdump_walk_fail(k, KDUMP_NO_MEMORY, table);
+		}
+		list_add_tail(&virt_to_page(dup)->lru, &k->copies);
+		k->w->copied_pages++;
+	}
+
+	for (i = 0; i < BIT(LEVEL_STRIDE) && !ret; i++) {
+		u64 pte = READ_ONCE(old[i]);
+		u64 sub = iova + ((u64)i << shift);
+		u64 child;
+
+		if (!kdump_pte_present(k->w->format, pte))
+			continue;
+		if (level == 1 || (pte & PTE_LARGE)) {
+			ret = kdump_walk_leaf(k, pte, level, sub);
+			if (dup)
+				dup[i] = pte;
+			continue;
+		}
+		ret = kdump_walk_table(k, pte & PTE_ADDR_MASK, level - 1, sub,
+				       &child);
+		if (dup)
+			dup[i] = (pte & ~PTE_ADDR_MASK) | child;
+	}
+	kdump_unmap_table(k->mm, old);
+	if (dup) {
+		/* A non-coherent IOMMU walks memory, not the CPU's caches. */
+		if (!ecap_coherent(k->hw->ecap))
+			clflush_cache_range(dup, VTD_PAGE_SIZE);
+		*new_table = virt_to_phys(dup);
+	}
+	return ret;
+}
+
+/**
+ * kdump_walk_pgtable() - check an old page table and record what it maps
+ * @mm: where tables and leaves may point
+ * @hw: capabilities of the IOMMU that uses the table
+ * @root: physical address of the top-level table
+ * @levels: 3, 4 or 5
+ * @format: second-level (VT-d) or first-level (x86) entries
+ * @copy: duplicate the tables into newly allocated pages
+ * @w: the result; zeroed by the caller, released with kdump_walk_free()
+ *
+ * Walks every present entry.  Mapped IOVA is recorded in @w->ranges as runs
+ * of contiguous IOVA with the same permissions, in ascending order.  The walk
+ * stops at the first entry that fails a check, recording why in @w->reason.
+ *
+ * Context: may sleep.
+ * Return: 0 if every entry passed, -EINVAL otherwise (see @w->reason).
+ */
+VISIBLE_IF_KUNIT int kdump_walk_pgtable(const struct kdump_mem_map *mm,
+					const struct kdump_hw_caps *hw,
+					u64 root, int levels,
+					enum kdump_pt_format format, bool copy,
+					struct kdump_walk *w)
+{
+	struct kdump_walker k = {
+		.mm = mm, .hw = hw, .w = w, .copy = copy,
+		.copies = LIST_HEAD_INIT(k.copies),
+	};
+	int ret;
+
+	w->root = root;
+	w->levels = levels;
+	w->format = format;
+	INIT_LIST_HEAD(&w->pages);
+	if (levels < 3 || levels > 5)
+		return kdump_walk_fail(&k, KDUMP_BAD_ADDRESS_WIDTH, root);
+
+	xa_init(&k.seen);
+	ret = kdump_walk_table(&k, root, levels, 0, &w->new_root);
+	xa_destroy(&k.seen);
+	if (ret) {
+		iommu_put_pages_list(&k.copies);
+		w->copied_pages = 0;
+		w->new_root = 0;
+	} else {
+		list_splice(&k.copies, &w->pages);
+	}
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_walk_pgtable);
+
+/**
+ * kdump_walk_free() - release what a walk allocated
+ * @w: the walk
+ */
+void kdump_walk_free(struct kdump_walk *w)
+{
+	kfree(w->ranges);
+	w->ranges = NULL;
+	w->nr_ranges = 0;
+	w->max_ranges = 0;
+	kfree(w->maps);
+	w->maps = NULL;
+	w->nr_maps = 0;
+	w->max_maps = 0;
+	if (w->pages.next)
+		iommu_put_pages_list(&w->pages);
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_walk_free);
+
+/* ---- Root, context and PASID tables ---------------------------------- */
+
+static struct kdump_context *kdump_new_context(struct kdump_iommu *st,
+					       u16 bus, u16 devfn)
+{
+	struct kdump_context *c;
+
+	c = kdump_grow(st->ctx, st->nr_ctx, &st->max_ctx, sizeof(*c), 64);
+	if (!c)
+		return NULL;
+	st->ctx = c;
+	c = &st->ctx[st->nr_ctx++];
+	memset(c, 0, sizeof(*c));
+	c->bus = bus;
+	c->devfn = devfn;
+	return c;
+}
+
+/* Walk a page table once per IOMMU, however many contexts share it. */
+static struct kdump_walk *kdump_get_walk(struct kdump_iommu *st, u64 root,
+					 int levels,
+					 enum kdump_pt_format format)
+{
+	struct kdump_walk *w, **ws;
+	unsigned int i;
+
+	for (i = 0; i < st->nr_walks; i++) {
+		w = st->walks[i];
+		if (w->root == root && w->levels == levels &&
+		    w->format == format)
+			return w;
+	}
+	ws = kdump_grow(st->walks, st->nr_walks, &st->max_walks, sizeof(*ws),
+			8);
+	if (!ws)
+		return NULL;
+	st->walks = ws;
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return NULL;
+	kdump_walk_pgtable(st->mm, &st->hw, root, levels, format, st->copy, w);
+	st->walks[st->nr_walks++] = w;
+
+	return w;
+}
+
+/* Keep a domain-id reserved: kdump.c marks it in use when it installs. */
+static void kdump_reserve_did(struct kdump_iommu *st, u16 did)
+{
+	if (did < cap_ndoms(st->hw.cap) && !test_and_set_bit(did, st->dids))
+		st->nr_dids++;
+}
+
+/* A table this unit allocated for the new context or PASID structures. */
+struct kdump_block {
+	struct list_head node;
+	void *virt;
+	int order;
+};
+
+static void *kdump_alloc_block(struct kdump_iommu *st, struct list_head *list,
+			       int order)
+{
+	struct kdump_block *b = kmalloc(sizeof(*b), GFP_KERNEL);
+
+	if (!b)
+		return NULL;
+	b->virt = iommu_alloc_pages_node(st->node, GFP_KERNEL, order);
+	if (!b->virt) {
+		kfree(b);
+		return NULL;
+	}
+	b->order = order;
+	list_add_tail(&b->node, list);
+	return b->virt;
+}
+
+/**
+ * kdump_free_blocks() - free the tables kdump_alloc_block() allocated
+ * @list: their list, emptied
+ */
+void kdump_free_blocks(struct list_head *list)
+{
+	struct kdump_block *b, *tmp;
+
+	list_for_each_entry_safe(b, tmp, list, node) {
+		iommu_free_pages(b->virt, b->order);
+		list_del(&b->node);
+		kfree(b);
+	}
+}
+
+static void kdump_keep_blocks(struct kdump_iommu *st, struct list_head *list)
+{
+	struct kdump_block *b;
+
+	list_for_each_entry(b, list, node)
+		st->nr_pages += 1UL << b->order;
+	list_splice_tail_init(list, &st->pages);
+}
+
+static enum kdump_refusal kdump_walk_for(struct kdump_iommu *st,
+					 struct kdump_context *c, u64 root,
+					 int levels, enum kdump_pt_format fmt,
+					 u64 *new_root)
+{
+	struct kdump_walk *w = kdump_get_walk(st, root, levels, fmt);
+
+	if (!w)
+		return KDUMP_NO_MEMORY;
+	if (w->reason) {
+		c->bad_addr = w->bad_addr;
+		return w->reason;
+	}
+	*new_root = st->copy ? w->new_root : root;
+	return KDUMP_OK;
+}
+
+/* Judge one legacy context entry; @ce becomes the entry to install. */
+static enum kdump_refusal kdump_adopt_legacy(struct kdump_iommu *st,
+					     struct kdump_context *c, u64 ce[2])
+{
+	u64 root = ce[0] & VTD_PAGE_MASK, new_root;
+	int levels = CTX_AW(ce[1]) + 2;
+	enum kdump_refusal r;
+
+	c->tt = CTX_TT(ce[0]);
+	c->did = CTX_DID(ce[1]);
+	c->aw = agaw_to_width(CTX_AW(ce[1]));
+	c->old_table = c->tt == CONTEXT_TT_PASS_THROUGH ? 0 : root;
+	c->new_table = c->old_table;
+
+	r = kdump_check_legacy_context(&st->hw, ce);
+	if (r || c->tt == CONTEXT_TT_PASS_THROUGH)
+		return r;
+
+	r = kdump_walk_for(st, c, root, levels, KDUMP_PT_SECOND_LEVEL,
+			   &new_root);
+	if (r)
+		return r;
+	c->walk = kdump_get_walk(st, root, levels, KDUMP_PT_SECOND_LEVEL);
+	ce[0] = (ce[0] & ~VTD_PAGE_MASK) | new_root;
+	c->new_table = new_root;
+	return KDUMP_OK;
+}
+
+/*
+ * Check one present PASID entry and the page table below it; in copy mode
+ * point @pe at the duplicate.  The entry of the RID_PASID (the translation
+ * of requests without PASID) describes the context in debugfs.
+ */
+static enum kdump_refusal kdump_adopt_pasid_entry(struct kdump_iommu *st,
+						  struct kdump_context *c,
+						  u64 pe[8], bool rid_pasid)
+{
+	enum kdump_pt_format fmt = KDUMP_PT_SECOND_LEVEL;
+	u64 root = 0, new_root;
+	enum kdump_refusal r;
+	int levels = 0;
+
+	r = kdump_check_pasid_entry(&st->hw, pe);
+	if (r)
+		return r;
+	kdump_reserve_did(st, PE_DID(pe));
+
+	switch (PE_PGTT(pe)) {
+	case PASID_ENTRY_PGTT_FL_ONLY:
+		fmt = KDUMP_PT_FIRST_LEVEL;
+		root = PE_FLPTR(pe);
+		levels = PE_FLPM(pe) ? 5 : 4;
+		break;
+	case PASID_ENTRY_PGTT_SL_ONLY:
+	case PASID_ENTRY_PGTT_NESTED:
+		/* Nested: the first-level pointer is a guest address. */
+		root = PE_SLPTR(pe);
+		levels = PE_AW(pe) + 2;
+		break;
+	}
+
+	if (rid_pasid) {
+		c->tt = PE_PGTT(pe);
+		c->did = PE_DID(pe);
+		c->aw = levels ? agaw_to_width(levels - 2) : 0;
+	}
+	if (!levels)
+		return KDUMP_OK;
+
+	r = kdump_walk_for(st, c, root, levels, fmt, &new_root);
+	if (r)
+		return r;
+	/*
+	 * A nested entry's second level maps guest-physical addresses, not
+	 * the IOVAs of the device's DMA: it is checked, but its mappings are
+	 * neither reserved nor handed over as IOVA -> physical.
+	 */
+	if (rid_pasid && PE_PGTT(pe) != PASID_ENTRY_PGTT_NESTED)
+		c->walk = kdump_get_walk(st, root, levels, fmt);
+	if (fmt == KDUMP_PT_FIRST_LEVEL)
+		pe[2] = (pe[2] & ~VTD_PAGE_MASK) | new_root;
+	else
+		pe[0] = (pe[0] & ~VTD_PAGE_MASK) | new_root;
+	return KDUMP_OK;
+}
+
+/*
+ * Only the RID_PASID entry of a scalable-mode context is adopted: it is
+ * what translates the DMA still in flight without a PASID, and what the
+ * hand-over keeps.  Any other PASID the crashed kernel had set up (SVA,
+ * whose first level is a process page table that may map any RAM, the
+ * capture kernel's included; a nested guest's) is not: it is left out of
+ * the PASID table the capture kernel installs, so its requests fault, and
+ * it is reported in kdump/pasids.  The tables behind it are never walked.
+ */
+static void kdump_note_pasid(struct kdump_iommu *st,
+			     const struct kdump_context *c, u32 pasid,
+			     const u64 *pe, enum kdump_refusal reason)
+{
+	struct kdump_pasid *p;
+
+	st->nr_pasids_dropped++;
+	if (st->nr_pasids >= KDUMP_PASIDS_RECORDED)
+		return;
+	p = kdump_grow(st->pasids, st->nr_pasids, &st->max_pasids,
+		       sizeof(*p), 16);
+	if (!p)
+		return;
+	st->pasids = p;
+	p = &st->pasids[st->nr_pasids++];
+	p->bus = c->bus;
+	p->devfn = c->devfn;
+	p->pasid = pasid;
+	p->pgtt = pe ? PE_PGTT(pe) : 0;
+	p->did = pe ? PE_DID(pe) : 0;
+	p->whole_table = !pe;
+	p->reason = reason;
+}
+
+/*
+ * Judge the PASID table that holds the RID_PASID entry: that entry is
+ * checked and its page table walked into @rid_pe; every other present
+ * entry is noted and left out.  Return: why the context is refused, or
+ * KDUMP_OK; @others counts the entries left out.
+ */
+static enum kdump_refusal kdump_adopt_pasid_table(struct kdump_iommu *st,
+						  struct kdump_context *c,
+						  u64 table, u32 first_pasid,
+						  u32 rid_pasid, u64 *rid_pe,
+						  unsigned int *others)
+{
+	enum kdump_refusal r = KDUMP_OK;
+	u64 *old, pe[PASID_ENTRY_QW];
+	unsigned int i;
+
+	r = kdump_check_table_addr(st->mm, table, VTD_PAGE_SIZE);
+	if (r) {
+		c->bad_addr = table;
+		return r;
+	}
+	old = kdump_map_table(st->mm, table, VTD_PAGE_SIZE);
+	if (!old)
+		return KDUMP_NO_MEMORY;
+
+	for (i = 0; i < PASID_TBL_ENTRIES && !r; i++) {
+		memcpy(pe, old + i * PASID_ENTRY_QW, sizeof(pe));
+		if (!(pe[0] & PASID_PTE_PRESENT))
+			continue;
+		if (first_pasid + i != rid_pasid) {
+			enum kdump_refusal why = kdump_check_pasid_entry(&st->hw, pe);
+
+			/* A valid domain-id may still tag IOTLB entries. */
+			if (!why)
+				kdump_reserve_did(st, PE_DID(pe));
+			kdump_note_pasid(st, c, first_pasid + i, pe,
+					 why ? why : KDUMP_PASID_NOT_ADOPTED);
+			(*others)++;
+			continue;
+		}
+		r = kdump_adopt_pasid_entry(st, c, pe, true);
+		memcpy(rid_pe, pe, sizeof(pe));
+	}
+	kdump_unmap_table(st->mm, old);
+	return r;
+}
+
+/*
+ * The PASID structures a context installs when it cannot keep the old
+ * ones in place: a one-page directory (PDTS 0, 128 entries) when the
+ * RID_PASID falls in it, and one table holding the RID_PASID entry alone.
+ */
+static enum kdump_refusal kdump_new_pasid_tables(struct kdump_iommu *st,
+						 struct list_head *blocks,
+						 unsigned int nr_pdes, u64 pde,
+						 u32 rid_pasid,
+						 const u64 *rid_pe, u64 ce[2])
+{
+	unsigned int idx = rid_pasid >> PASID_PDE_SHIFT, pdts = 0;
+	size_t size = nr_pdes * sizeof(u64);
+	u64 *dir, *tbl;
+
+	if (idx >= 128)
+		pdts = CTX_SM_PDTS(ce[0]);
+	else
+		size = 128 * sizeof(u64);
+	dir = kdump_alloc_block(st, blocks, get_order(size));
+	if (!dir)
+		return KDUMP_NO_MEMORY;
+	if (pde & PASID_PTE_PRESENT) {
+		tbl = kdump_alloc_block(st, blocks, 0);
+		if (!tbl)
+			return KDUMP_NO_MEMORY;
+		memcpy(tbl + (rid_pasid & PASID_PTE_MASK) * PASID_ENTRY_QW,
+		       rid_pe, PASID_ENTRY_QW * sizeof(u64));
+		dir[idx] = (pde & ~VTD_PAGE_MASK) | virt_to_phys(tbl);
+	}
+	ce[0] = (ce[0] & ~(VTD_PAGE_MASK | CTX_SM_PDTS_MASK)) |
+		virt_to_phys(dir) | ((u64)pdts << 9);
+	return KDUMP_OK;
+}
+
+/* Judge one scalable-mode context entry; @ce becomes the one to install. */
+static enum kdump_refusal kdump_adopt_scalable(struct kdump_iommu *st,
+					       struct kdump_context *c,
+					       u64 ce[2])
+{
+	bool copy = st->copy;
+	u64 dir = ce[0] & VTD_PAGE_MASK, *old, rid_pde = 0;
+	unsigned int i, others = 0, nr_pdes = 1U << (CTX_SM_PDTS(ce[0]) + 7);
+	u32 rid_pasid = CTX_SM_RID_PASID(ce[1]);
+	u32 rid_idx = rid_pasid >> PASID_PDE_SHIFT;
+	u64 rid_pe[PASID_ENTRY_QW] = {};
+	size_t size = nr_pdes * sizeof(u64);
+	enum kdump_refusal r;
+	struct kdump_block *b;
+	LIST_HEAD(blocks);
+
+	c->scalable = true;
+	c->old_table = dir;
+	c->new_table = dir;
+	r = kdump_check_sm_context(&st->hw, ce);
+	if (r)
+		return r;
+	if (rid_idx >= nr_pdes) {
+		c->bad_addr = rid_pasid;
+		return KDUMP_BAD_PASID_DIR;
+	}
+	r = kdump_check_table_addr(st->mm, dir, size);
+	if (r) {
+		c->bad_addr = dir;
+		return r;
+	}
+	old = kdump_map_table(st->mm, dir, size);
+	if (!old)
+		return KDUMP_NO_MEMORY;
+
+	/* Other PASIDs' tables are neither read nor kept. */
+	for (i = 0; i < nr_pdes && !r; i++) {
+		u64 pde = READ_ONCE(old[i]);
+
+		if (!(pde & PASID_PTE_PRESENT))
+			continue;
+		if (i != rid_idx) {
+			kdump_note_pasid(st, c, i << PASID_PDE_SHIFT, NULL,
+					 pde & PDE_RSVD ? KDUMP_BAD_PASID_DIR :
+					 KDUMP_PASID_NOT_ADOPTED);
+			others++;
+			continue;
+		}
+		if (pde & PDE_RSVD) {
+			c->bad_addr = pde;
+			r = KDUMP_BAD_PASID_DIR;
+			break;
+		}
+		rid_pde = pde;
+		r = kdump_adopt_pasid_table(st, c, pde & VTD_PAGE_MASK,
+					    i << PASID_PDE_SHIFT, rid_pasid,
+					    rid_pe, &others);
+	}
+	kdump_unmap_table(st->mm, old);
+	if (r)
+		return r;
+
+	/* In place, the old PASID structures serve when they hold nothing else. */
+	if (copy || others) {
+		r = kdump_new_pasid_tables(st, &blocks, nr_pdes, rid_pde,
+					   rid_pasid, rid_pe, ce);
+		if (r) {
+			kdump_free_blocks(&blocks);
+			return r;
+		}
+		list_for_each_entry(b, &blocks, node)
+			if (!ecap_coherent(st->hw.ecap))
+				clflush_cache_range(b->virt,
+						    PAGE_SIZE << b->order);
+		c->new_table = ce[0] & VTD_PAGE_MASK;
+		c->pasids_dropped = others;
+	}
+	kdump_keep_blocks(st, &blocks);
+	return KDUMP_OK;
+}
+
+/**
+ * kdump_judge_context_table() - judge every entry of one old context table
+ * @st: what the judge reads (@mm, @hw, @copy) and what it found so far
+ * @bus: the bus the table translates for
+ * @table: physical address of the old table
+ * @half: 0, or 1 for the upper table of a scalable-mode root entry
+ * @new_half: set to the root-entry half that points at the new table
+ *	(Present set), or left alone when no entry was adopted
+ *
+ * Every present entry gets a struct kdump_context in @st, adopted or
+ * refused with its reason; the adopted ones are copied into a new table
+ * of @st->pages, as they are to be installed (in copy mode pointing at
+ * the duplicated tables).  A table that may not be read is refused whole.
+ *
+ * Context: may sleep.
+ * Return: 0, or -ENOMEM with @st holding what was judged before.
+ */
+VISIBLE_IF_KUNIT int kdump_judge_context_table(struct kdump_iommu *st, u16 bus,
+					       u64 table, int half,
+					       u64 *new_half)
+{
+	unsigned int i, nr = st->scalable ? 128 : 256;
+	unsigned int stride = st->scalable ? 4 : 2;
+	struct kdump_context *c;
+	u64 *old, *new = NULL;
+	enum kdump_refusal r;
+	LIST_HEAD(blocks);
+	int ret = 0;
+
+	r = kdump_check_table_addr(st->mm, table, VTD_PAGE_SIZE);
+	if (r) {
+		c = kdump_new_context(st, bus, KDUMP_CTX_WHOLE_TABLE);
+		if (!c)
+			return -ENOMEM;
+		/* A scalable-mode context table holds one half of the bus. */
+		c->half = st->scalable ? half : KDUMP_CTX_BOTH_HALVES;
+		c->state = KDUMP_CTX_REFUSED;
+		c->reason = r;
+		c->bad_addr = table;
+		st->nr_refused++;
+		return 0;
+	}
+	old = kdump_map_table(st->mm, table, VTD_PAGE_SIZE);
+	if (!old)
+		return -ENOMEM;
+
+	for (i = 0; i < nr; i++) {
+		u64 ce[2] = { READ_ONCE(old[i * stride]),
+			      READ_ONCE(old[i * stride + 1]) };
+		u16 devfn = half * 128 + i;
+
+		if (!(ce[0] & 1))
+			continue;
+		c = kdump_new_context(st, bus, devfn);
+		if (!c) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (st->scalable)
+			r = kdump_adopt_scalable(st, c, ce);
+		else
+			r = kdump_adopt_legacy(st, c, ce);
+
+		/* A valid domain-id may still tag IOTLB entries: keep it. */
+		if (!st->scalable)
+			kdump_reserve_did(st, c->did);
+		if (r) {
+			c->state = KDUMP_CTX_REFUSED;
+			c->reason = r;
+			st->nr_refused++;
+			continue;
+		}
+		if (!new) {
+			new = kdump_alloc_block(st, &blocks, 0);
+			if (!new) {
+				/* Not adopted after all: nothing points at it. */
+				c->state = KDUMP_CTX_REFUSED;
+				c->reason = KDUMP_NO_MEMORY;
+				st->nr_refused++;
+				ret = -ENOMEM;
+				break;
+			}
+		}
+		new[i * stride] = ce[0];
+		new[i * stride + 1] = ce[1];
+		c->state = KDUMP_CTX_ADOPTED;
+		st->nr_adopted++;
+	}
+	kdump_unmap_table(st->mm, old);
+
+	if (ret) {
+		kdump_free_blocks(&blocks);
+		return ret;
+	}
+	if (new) {
+		if (!ecap_coherent(st->hw.ecap))
+			clflush_cache_range(new, VTD_PAGE_SIZE);
+		*new_half = virt_to_phys(new) | 1;
+		kdump_keep_blocks(st, &blocks);
+	}
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_judge_context_table);
+
+/**
+ * kdump_judge_root_table() - judge a whole old root table
+ * @st: what the judge reads and what it found; @st->root_refused is set
+ *	when the root table itself may not be read
+ * @old_root: physical address of the old root table
+ * @new_rt: the 256 root entries to install, zeroed by the caller
+ *
+ * A root entry with reserved bits set refuses its bus's devices; every
+ * other present half is judged by kdump_judge_context_table().  Nothing
+ * is installed: on success the caller loads @new_rt as a whole.
+ *
+ * Context: may sleep.
+ * Return: 0 (possibly with every entry refused), or -ENOMEM.
+ */
+int kdump_judge_root_table(struct kdump_iommu *st, u64 old_root,
+			   struct root_entry *new_rt)
+{
+	struct root_entry *old_rt;
+	struct kdump_context *c;
+	int bus, ret = 0;
+
+	st->root_reason = kdump_check_table_addr(st->mm, old_root,
+						 VTD_PAGE_SIZE);
+	if (st->root_reason) {
+		st->root_refused = true;
+		return 0;
+	}
+	old_rt = kdump_map_table(st->mm, old_root, VTD_PAGE_SIZE);
+	if (!old_rt)
+		return -ENOMEM;
+
+	for (bus = 0; bus < 256 && !ret; bus++) {
+		u64 lo = READ_ONCE(old_rt[bus].lo), hi = READ_ONCE(old_rt[bus].hi);
+
+		if ((lo & ROOT_RSVD) || (st->scalable ? (hi & ROOT_RSVD) : hi)) {
+			c = kdump_new_context(st, bus, KDUMP_CTX_WHOLE_TABLE);
+			if (!c) {
+				ret = -ENOMEM;
+				break;
+			}
+			c->half = KDUMP_CTX_BOTH_HALVES;
+			c->state = KDUMP_CTX_REFUSED;
+			c->reason = KDUMP_BAD_RESERVED_BITS;
+			c->bad_addr = lo;
+			st->nr_refused++;
+			continue;
+		}
+		if (lo & 1)
+			ret = kdump_judge_context_table(st, bus,
+							lo & VTD_PAGE_MASK, 0,
+							&new_rt[bus].lo);
+		if (!ret && st->scalable && (hi & 1))
+			ret = kdump_judge_context_table(st, bus,
+							hi & VTD_PAGE_MASK, 1,
+							&new_rt[bus].hi);
+	}
+	kdump_unmap_table(st->mm, old_rt);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_judge_root_table);
+
+/**
+ * kdump_judged_free() - free what judging allocated in @st
+ * @st: the state; its counts are reset, @st->dids kept but cleared
+ *
+ * Context: may sleep; nothing of what is freed may be installed.
+ */
+void kdump_judged_free(struct kdump_iommu *st)
+{
+	kdump_free_blocks(&st->pages);
+	st->nr_pages = 0;
+	while (st->nr_walks) {
+		kdump_walk_free(st->walks[--st->nr_walks]);
+		kfree(st->walks[st->nr_walks]);
+	}
+	kfree(st->walks);
+	st->walks = NULL;
+	st->max_walks = 0;
+	kfree(st->ctx);
+	st->ctx = NULL;
+	st->nr_ctx = 0;
+	st->max_ctx = 0;
+	kfree(st->pasids);
+	st->pasids = NULL;
+	st->nr_pasids = 0;
+	st->max_pasids = 0;
+	st->nr_pasids_dropped = 0;
+	if (st->dids)
+		bitmap_zero(st->dids, cap_ndoms(st->hw.cap));
+	st->nr_dids = 0;
+	st->nr_adopted = 0;
+	st->nr_refused = 0;
+	st->root_refused = false;
+	st->root_reason = KDUMP_OK;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_judged_free);
