@@ -75,7 +75,8 @@ static const struct kdump_file {
 } kdump_files[] = {
 	{ "summary", "iommu\tstate\ttables\tpage_tables\tcontexts_adopted\t"
 		     "contexts_refused\tdomain_ids\tiova_ranges\tiova_pages\t"
-		     "time_us\tmemory_kib" },
+		     "time_us\tmemory_kib\tbudget_tables\tbudget_leaves\t"
+		     "budget_kib" },
 	{ "registers", "iommu\tregister\toffset\tvalue\tdecoded" },
 	{ "contexts", "iommu\tbdf\tstate\tdid\ttt\taw\told_table\tnew_table\t"
 		      "handover\treason\tswitch" },

@@ -77,6 +77,7 @@
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/ktime.h>
+#include <linux/mm.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/sysfs.h>
@@ -116,6 +117,8 @@ struct kdump_iommu *kdump_iommus[DMAR_UNITS_SUPPORTED];
 /* Serialises the hand-over, release and readers after boot. */
 DEFINE_MUTEX(kdump_lock);
 static struct kdump_mem_map kdump_mm;
+/* What adopting every IOMMU together may cost: see kdump_budget_init(). */
+static struct kdump_budget kdump_global_budget;
 
 static int __init intel_iommu_kdump_setup(char *str)
 {
@@ -265,7 +268,7 @@ void intel_iommu_kdump_snapshot(struct intel_iommu *iommu)
 		st = kzalloc(sizeof(*st), GFP_KERNEL);
 		if (!st)
 			return;
-		INIT_LIST_HEAD(&st->pages);
+		kdump_judge_init(st);
 		kdump_iommus[iommu->seq_id] = st;
 	}
 	st->iommu = iommu;
@@ -351,6 +354,33 @@ void intel_iommu_kdump_fault_takeover(struct intel_iommu *iommu)
 }
 
 /* ---- Adoption -------------------------------------------------------- */
+
+/*
+ * Bound what the crashed kernel's tables can make adoption read and hold,
+ * from the capture kernel's memory (crashkernel=, often 256 MiB): all
+ * IOMMUs together may allocate an eighth of it and read one table page
+ * per 64 bytes of that (512Ki tables, 16 leaves each, at 256 MiB); one
+ * IOMMU three quarters of that, so that one damaged unit cannot starve
+ * the others.  A legitimate state is far below: a 64-device guest takes
+ * under 0.5 MiB.
+ */
+static void kdump_budget_init(struct kdump_iommu *st)
+{
+	struct kdump_budget *g = &kdump_global_budget;
+	unsigned long bytes = (totalram_pages() << PAGE_SHIFT) / 8;
+	unsigned int i;
+
+	if (!g->limit[KDUMP_BUDGET_BYTES]) {
+		g->limit[KDUMP_BUDGET_BYTES] = bytes;
+		g->limit[KDUMP_BUDGET_TABLES] = bytes / 64;
+		g->limit[KDUMP_BUDGET_LEAVES] = bytes / 4;
+	}
+	for (i = 0; i < KDUMP_NR_BUDGET; i++) {
+		st->budget.limit[i] = g->limit[i] / 4 * 3;
+		st->budget.used[i] = 0;
+	}
+	st->budget.parent = g;
+}
 
 /*
  * Load what the judge decided, as a whole and only once it all succeeded:
@@ -552,6 +582,7 @@ static int kdump_adopt(struct kdump_iommu *st)
 		return -ENOENT;
 	}
 
+	kdump_budget_init(st);
 	st->mm = &kdump_mm;
 	st->hw.cap = iommu->cap;
 	st->hw.ecap = iommu->ecap;

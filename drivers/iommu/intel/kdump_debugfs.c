@@ -44,16 +44,24 @@ static int kdump_summary_show(struct seq_file *m, void *unused)
 	struct kdump_iommu *st;
 	unsigned int i;
 
-	seq_puts(m, "iommu\tstate\ttables\tpage_tables\tcontexts_adopted\tcontexts_refused\tdomain_ids\tiova_ranges\tiova_pages\ttime_us\tmemory_kib\n");
+	seq_puts(m, "iommu\tstate\ttables\tpage_tables\tcontexts_adopted\tcontexts_refused\tdomain_ids\tiova_ranges\tiova_pages\ttime_us\tmemory_kib\tbudget_tables\tbudget_leaves\tbudget_kib\n");
 	for (i = 0, st = kdump_next_iommu(&i); st; st = kdump_next_iommu(&i)) {
-		seq_printf(m, "%s\t%s\t%s\t%s\t%u\t%u\t%u\t%u\t%lu\t%llu\t%zu\n",
+		const struct kdump_budget *b = &st->budget;
+
+		seq_printf(m, "%s\t%s\t%s\t%s\t%u\t%u\t%u\t%u\t%lu\t%llu\t%zu\t%lu/%lu\t%lu/%lu\t%lu/%lu\n",
 			   st->iommu->name, st->outcome,
 			   st->scalable ? "scalable" : "legacy",
 			   kdump_mode_names[st->mode], st->nr_adopted,
 			   st->nr_refused, st->nr_dids, st->nr_ranges,
 			   st->nr_iova_pages,
 			   div_u64(st->duration_ns, NSEC_PER_USEC),
-			   DIV_ROUND_UP(st->bytes_held, 1024));
+			   DIV_ROUND_UP(st->bytes_held, 1024),
+			   b->used[KDUMP_BUDGET_TABLES],
+			   b->limit[KDUMP_BUDGET_TABLES],
+			   b->used[KDUMP_BUDGET_LEAVES],
+			   b->limit[KDUMP_BUDGET_LEAVES],
+			   DIV_ROUND_UP(b->used[KDUMP_BUDGET_BYTES], 1024),
+			   b->limit[KDUMP_BUDGET_BYTES] / 1024);
 	}
 	return 0;
 }

@@ -232,7 +232,7 @@ static void kdump_test_legacy_context(struct kunit *test)
 
 static void kdump_test_sm_entries(struct kunit *test)
 {
-	u64 ce[2] = { OLD_DATA_BASE | (2 << 9) | 1, 0 };
+	u64 ce[4] = { OLD_DATA_BASE | (2 << 9) | 1, 0 };
 	u64 pe[8] = { 0 };
 
 	KUNIT_EXPECT_EQ(test, kdump_check_sm_context(&test_hw, ce), KDUMP_OK);
@@ -1048,7 +1048,7 @@ static void test_state_exit(void *data)
 
 /* A judge's state on @t's memory map, read through a counting reader. */
 static struct kdump_iommu *test_state(struct kunit *test,
-				      struct test_tables *t, bool scalable,
+				      struct kdump_mem_map *mm, bool scalable,
 				      bool copy, struct test_reader *rd)
 {
 	struct kdump_iommu *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
@@ -1056,13 +1056,13 @@ static struct kdump_iommu *test_state(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, st);
 	rd->rd.map = test_reader_map;
 	rd->rd.unmap = test_reader_unmap;
-	t->mm.reader = &rd->rd;
-	st->mm = &t->mm;
+	mm->reader = &rd->rd;
+	st->mm = mm;
 	st->hw = test_hw;
 	st->node = NUMA_NO_NODE;
 	st->scalable = scalable;
 	st->copy = copy;
-	INIT_LIST_HEAD(&st->pages);
+	kdump_judge_init(st);
 	st->dids = bitmap_zalloc(cap_ndoms(test_hw.cap), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, st->dids);
 	kunit_add_action_or_reset(test, test_state_exit, st);
@@ -1095,7 +1095,7 @@ static void context_table_legacy_case(struct kunit *test, bool copy)
 	struct test_tables *t = test_tables_init(test);
 	u64 root = build_sample(test, t), ctxp, *ctx, *new, half = 0;
 	struct test_reader rd = {};
-	struct kdump_iommu *st = test_state(test, t, false, copy, &rd);
+	struct kdump_iommu *st = test_state(test, &t->mm, false, copy, &rd);
 	/* Present, multi-level, 48-bit (AW 2), DID 5. */
 	const u64 good[2] = { 1, 2 | (5 << 8) };
 	const struct kdump_context *c;
@@ -1193,7 +1193,7 @@ static void kdump_test_context_table_scalable(struct kunit *test)
 	u64 root = build_sample(test, t), ctxp, dirp, dir2p, tblp, half = 0;
 	u64 *ctx, *dir, *dir2, *tbl, *new, *ndir, *ntbl;
 	struct test_reader rd = {};
-	struct kdump_iommu *st = test_state(test, t, true, false, &rd);
+	struct kdump_iommu *st = test_state(test, &t->mm, true, false, &rd);
 	const struct kdump_context *c;
 
 	tbl = test_table(test, t, &tblp);
@@ -1265,7 +1265,7 @@ static void kdump_test_root_table(struct kunit *test)
 	struct test_tables *t = test_tables_init(test);
 	u64 root = build_sample(test, t), rootp, ctxp, *rt, *ctx;
 	struct test_reader rd = {};
-	struct kdump_iommu *st = test_state(test, t, false, false, &rd);
+	struct kdump_iommu *st = test_state(test, &t->mm, false, false, &rd);
 	struct root_entry *new_rt;
 	const struct kdump_context *c;
 	unsigned int maps;
@@ -1305,6 +1305,340 @@ static void kdump_test_root_table(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, new_rt[0].lo, 0);
 }
 
+/* An upper level's read-only holds for every leaf below it. */
+static void kdump_test_walk_upper_readonly(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t);
+	struct kdump_walk *w;
+	unsigned int i;
+
+	t->page[1][0] &= ~BIT_ULL(1);	/* level 3: read-only */
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, 0);
+	KUNIT_ASSERT_EQ(test, w->nr_ranges, 3);
+	for (i = 0; i < w->nr_ranges; i++)
+		KUNIT_EXPECT_EQ(test, w->ranges[i].perm, KDUMP_PERM_READ);
+	for (i = 0; i < w->nr_maps; i++)
+		KUNIT_EXPECT_EQ(test, w->maps[i].perm, KDUMP_PERM_READ);
+}
+
+/* ---- Budgets: large and hostile states in bounded time --------------- */
+
+/* Many table pages, each counted as the crashed kernel's RAM. */
+struct test_pool {
+	u64 **page;
+	unsigned int nr, max;
+	struct kdump_phys_range *old;
+	struct kdump_phys_range own[1];
+	struct kdump_mem_map mm;
+};
+
+static void test_pool_exit(void *data)
+{
+	struct test_pool *p = data;
+	unsigned int i;
+
+	for (i = 0; i < p->nr; i++)
+		free_page((unsigned long)p->page[i]);
+	kvfree(p->page);
+	kvfree(p->old);
+}
+
+static struct test_pool *test_pool_init(struct kunit *test, unsigned int max)
+{
+	struct test_pool *p = kunit_kzalloc(test, sizeof(*p), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	p->page = kvcalloc(max, sizeof(*p->page), GFP_KERNEL);
+	p->old = kvcalloc(max + 2, sizeof(*p->old), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, p->page);
+	KUNIT_ASSERT_NOT_NULL(test, p->old);
+	kunit_add_action_or_reset(test, test_pool_exit, p);
+	p->max = max;
+	p->old[0].start = OLD_DATA_BASE;
+	p->old[0].last = OLD_DATA_BASE + OLD_DATA_SIZE - 1;
+	p->own[0].start = OWN_BASE;
+	p->own[0].last = OWN_BASE + OWN_SIZE - 1;
+	p->mm.old = p->old;
+	p->mm.nr_old = 1;
+	p->mm.own = p->own;
+	p->mm.nr_own = 1;
+	return p;
+}
+
+static u64 *test_pool_page(struct kunit *test, struct test_pool *p, u64 *phys)
+{
+	u64 *v;
+
+	KUNIT_ASSERT_LT(test, p->nr, p->max);
+	v = (u64 *)get_zeroed_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	p->page[p->nr++] = v;
+	*phys = virt_to_phys(v);
+	p->old[p->mm.nr_old].start = *phys;
+	p->old[p->mm.nr_old].last = *phys + PAGE_SIZE - 1;
+	p->mm.nr_old++;
+	return v;
+}
+
+#define BIG_LEAVES	1000000U
+
+/* A 4-level table of BIG_LEAVES 4K leaves onto contiguous old pages. */
+static u64 build_big(struct kunit *test, struct test_pool *p)
+{
+	u64 l4p, l3p, l2p = 0, l1p, *l4, *l3, *l2 = NULL, *l1 = NULL;
+	unsigned int i;
+
+	l4 = test_pool_page(test, p, &l4p);
+	l3 = test_pool_page(test, p, &l3p);
+	l4[0] = l3p | SL_RW;
+	for (i = 0; i < BIG_LEAVES; i++) {
+		if (!(i % (512 * 512))) {
+			l2 = test_pool_page(test, p, &l2p);
+			l3[i / (512 * 512)] = l2p | SL_RW;
+		}
+		if (!(i % 512)) {
+			l1 = test_pool_page(test, p, &l1p);
+			l2[(i / 512) % 512] = l1p | SL_RW;
+		}
+		l1[i % 512] = (OLD_DATA_BASE + (u64)i * SZ_4K) | SL_RW;
+	}
+	return l4p;
+}
+
+/*
+ * 10^6 leaves: walked whole without a budget, into one run (the leaves
+ * are contiguous); with a budget of half as many, refused at the limit.
+ */
+static void kdump_test_budget_leaves(struct kunit *test)
+{
+	struct test_pool *p = test_pool_init(test, 2048);
+	u64 root = build_big(test, p), t0;
+	struct kdump_budget b = { .limit = { ULONG_MAX, BIG_LEAVES / 2,
+					     ULONG_MAX } };
+	struct kdump_walk *w;
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	t0 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, kdump_walk_pgtable(&p->mm, &test_hw, root, 4,
+						 KDUMP_PT_SECOND_LEVEL, false,
+						 w), 0);
+	kunit_info(test, "%u leaves, %lu tables walked in %llu us\n",
+		   BIG_LEAVES, w->tables, div_u64(ktime_get_ns() - t0, 1000));
+	KUNIT_EXPECT_EQ(test, w->leaves[0], BIG_LEAVES);
+	KUNIT_EXPECT_EQ(test, w->nr_maps, 1);
+	KUNIT_EXPECT_EQ(test, w->nr_ranges, 1);
+	kdump_walk_free(w);
+
+	memset(w, 0, sizeof(*w));
+	w->budget = &b;
+	t0 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, kdump_walk_pgtable(&p->mm, &test_hw, root, 4,
+						 KDUMP_PT_SECOND_LEVEL, false,
+						 w), -EINVAL);
+	kunit_info(test, "refused at the budget of %u leaves in %llu us\n",
+		   BIG_LEAVES / 2, div_u64(ktime_get_ns() - t0, 1000));
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_BUDGET);
+	KUNIT_EXPECT_EQ(test, w->bad_addr, BIG_LEAVES / 2);
+	KUNIT_EXPECT_EQ(test, b.used[KDUMP_BUDGET_LEAVES], BIG_LEAVES / 2);
+	kdump_walk_free(w);
+}
+
+/*
+ * 2^20 present PASID entries: a 2^14-entry directory whose every entry
+ * points at one full PASID table.  Only the RID_PASID's table is read;
+ * the rest is noted per directory entry, in bounded time and memory.
+ */
+static void kdump_test_budget_pasids(struct kunit *test)
+{
+	struct test_pool *p = test_pool_init(test, 16);
+	struct test_reader rd = {};
+	struct kdump_iommu *st;
+	u64 ctxp, tblp, dirp, half = 0, t0, *ctx, *tbl, *dir;
+	unsigned int i, order = get_order(BIT(14) * sizeof(u64));
+	struct page *pg;
+
+	tbl = test_pool_page(test, p, &tblp);
+	for (i = 0; i < PASID_TBL_ENTRIES; i++) {
+		tbl[i * 8] = PASID_PTE_PRESENT |
+			     (PASID_ENTRY_PGTT_PT << 6);
+		tbl[i * 8 + 1] = 5;
+	}
+	pg = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
+	KUNIT_ASSERT_NOT_NULL(test, pg);
+	dir = page_address(pg);
+	dirp = page_to_phys(pg);
+	for (i = 0; i < BIT(14); i++)
+		dir[i] = tblp | PASID_PTE_PRESENT;
+	p->old[p->mm.nr_old].start = dirp;
+	p->old[p->mm.nr_old].last = dirp + (PAGE_SIZE << order) - 1;
+	p->mm.nr_old++;
+	ctx = test_pool_page(test, p, &ctxp);
+	ctx[0] = dirp | (7 << 9) | 1;		/* PDTS 7: 2^14 entries */
+
+	st = test_state(test, &p->mm, true, false, &rd);
+	t0 = ktime_get_ns();
+	KUNIT_EXPECT_EQ(test, kdump_judge_context_table(st, 0, ctxp, 0, &half),
+			0);
+	kunit_info(test, "2^20 PASID entries judged in %llu us, %lu left out, %u recorded\n",
+		   div_u64(ktime_get_ns() - t0, 1000), st->nr_pasids_dropped,
+		   st->nr_pasids);
+	__free_pages(pg, order);
+	KUNIT_EXPECT_EQ(test, st->nr_adopted, 1);
+	KUNIT_EXPECT_EQ(test, st->nr_pasids_dropped, BIT(14) - 1 + 63);
+	KUNIT_EXPECT_LE(test, st->nr_pasids, KDUMP_PASIDS_RECORDED);
+	/* The context table, 32 directory pages and one PASID table. */
+	KUNIT_EXPECT_EQ(test, st->budget.used[KDUMP_BUDGET_TABLES], 34);
+	KUNIT_EXPECT_EQ(test, rd.maps, rd.unmaps);
+}
+
+#define MANY_ROOTS	2048U
+
+/*
+ * 2,048 contexts on 8 buses, each with its own (empty) page table: the
+ * walk cache finds each in O(log n).  With a budget of 1,000 tables, the
+ * contexts past it are refused ("budget"), the others adopted.
+ */
+static void many_roots_case(struct kunit *test, unsigned long tables)
+{
+	struct test_pool *p = test_pool_init(test, MANY_ROOTS + 8);
+	struct test_reader rd = {};
+	struct kdump_iommu *st;
+	u64 ctxp[8], rootp, half, t0, *ctx;
+	unsigned int bus, devfn, refused = 0;
+
+	for (bus = 0; bus < 8; bus++) {
+		ctx = test_pool_page(test, p, &ctxp[bus]);
+		for (devfn = 0; devfn < 256; devfn++) {
+			test_pool_page(test, p, &rootp);
+			ctx[devfn * 2] = rootp | 1;
+			/* 39-bit, a domain-id below the 256 there are. */
+			ctx[devfn * 2 + 1] = 1 | ((u64)(devfn % 254 + 1) << 8);
+		}
+	}
+	st = test_state(test, &p->mm, false, false, &rd);
+	st->budget.limit[KDUMP_BUDGET_TABLES] = tables;
+	t0 = ktime_get_ns();
+	for (bus = 0; bus < 8; bus++) {
+		half = 0;
+		KUNIT_ASSERT_EQ(test, kdump_judge_context_table(st, bus,
+								ctxp[bus], 0,
+								&half), 0);
+	}
+	for (devfn = 0; devfn < st->nr_ctx; devfn++)
+		if (st->ctx[devfn].reason == KDUMP_BUDGET)
+			refused++;
+	kunit_info(test, "%u roots judged in %llu us with a budget of %lu tables: %u adopted, %u refused (budget)\n",
+		   MANY_ROOTS, div_u64(ktime_get_ns() - t0, 1000), tables,
+		   st->nr_adopted, refused);
+	/* Whatever was refused, was refused for the budget. */
+	KUNIT_EXPECT_EQ(test, st->nr_refused, refused);
+	KUNIT_EXPECT_EQ(test, rd.maps, rd.unmaps);
+	if (tables >= MANY_ROOTS + 8) {
+		KUNIT_EXPECT_EQ(test, st->nr_adopted, MANY_ROOTS);
+		KUNIT_EXPECT_EQ(test, st->nr_walks, MANY_ROOTS);
+		KUNIT_EXPECT_EQ(test, refused, 0);
+		return;
+	}
+	/*
+	 * Buses 0-2 whole, bus 3's table and its first roots up to the
+	 * limit; the rest of bus 3 one by one, buses 4-7 as whole tables.
+	 */
+	KUNIT_EXPECT_EQ(test, st->budget.used[KDUMP_BUDGET_TABLES], tables);
+	KUNIT_EXPECT_EQ(test, st->nr_adopted, tables - 4);
+	KUNIT_EXPECT_EQ(test, refused, MANY_ROOTS - (tables - 4) - 4 * 256 + 4);
+}
+
+static void kdump_test_budget_roots(struct kunit *test)
+{
+	many_roots_case(test, ULONG_MAX);
+	many_roots_case(test, 1000);
+}
+
+/* ---- Every reserved field, flipped once ------------------------------ */
+
+/* A valid entry of @kind: every reserved-bit flip of it must be refused. */
+static void rsvd_template(enum kdump_entry_kind kind, u64 e[8])
+{
+	memset(e, 0, 8 * sizeof(u64));
+	switch (kind) {
+	case KDUMP_E_SM_ROOT:
+		e[1] = OLD_DATA_BASE | 1;
+		fallthrough;
+	case KDUMP_E_ROOT:
+	case KDUMP_E_PASID_DIR:
+	case KDUMP_E_SM_CONTEXT:
+		e[0] = OLD_DATA_BASE | 1;
+		break;
+	case KDUMP_E_CONTEXT:
+		e[0] = OLD_DATA_BASE | 1;
+		e[1] = 2 | (5 << 8);
+		break;
+	case KDUMP_E_PASID:
+		e[0] = PASID_PTE_PRESENT | (PASID_ENTRY_PGTT_SL_ONLY << 6) |
+		       (2 << 2) | OLD_DATA_BASE;
+		e[1] = 5;
+		break;
+	}
+}
+
+/* The check the judge applies to an entry of @kind. */
+static enum kdump_refusal rsvd_judge(const struct kdump_hw_caps *hw,
+				     enum kdump_entry_kind kind, const u64 *e)
+{
+	switch (kind) {
+	case KDUMP_E_CONTEXT:
+		return kdump_check_legacy_context(hw, e);
+	case KDUMP_E_SM_CONTEXT:
+		return kdump_check_sm_context(hw, e);
+	case KDUMP_E_PASID:
+		return kdump_check_pasid_entry(hw, e);
+	default:
+		return kdump_check_reserved(hw, kind, e);
+	}
+}
+
+/*
+ * Every bit of every row of kdump_rsvd_rules[], set alone in an otherwise
+ * valid entry, is refused with the row's reason; a bit reserved unless a
+ * capability is present is accepted once the IOMMU reports it.
+ */
+static void kdump_test_reserved_bits(struct kunit *test)
+{
+	unsigned int i, bit, flips = 0, allowed = 0;
+	u64 e[8];
+
+	for (i = 0; i < kdump_nr_rsvd_rules; i++) {
+		const struct kdump_rsvd_rule *rule = &kdump_rsvd_rules[i];
+		struct kdump_hw_caps without = test_hw, with = test_hw;
+
+		without.ecap &= ~rule->unless;
+		with.ecap |= rule->unless;
+		rsvd_template(rule->kind, e);
+		KUNIT_ASSERT_EQ_MSG(test, rsvd_judge(&without, rule->kind, e),
+				    KDUMP_OK, "template of %s", rule->spec);
+		for_each_set_bit(bit, (const unsigned long *)&rule->bits, 64) {
+			rsvd_template(rule->kind, e);
+			e[rule->qw] |= BIT_ULL(bit);
+			KUNIT_EXPECT_EQ_MSG(test,
+					    rsvd_judge(&without, rule->kind, e),
+					    rule->reason, "%s: bit %u of qw %u",
+					    rule->spec, bit, rule->qw);
+			flips++;
+			if (!rule->unless)
+				continue;
+			KUNIT_EXPECT_EQ_MSG(test, rsvd_judge(&with, rule->kind, e),
+					    KDUMP_OK, "%s with the capability",
+					    rule->spec);
+			allowed++;
+		}
+	}
+	kunit_info(test, "%u reserved bits flipped over %u rules, %u allowed by a capability\n",
+		   flips, kdump_nr_rsvd_rules, allowed);
+	KUNIT_EXPECT_GT(test, flips, 500);
+}
+
 static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_normalize),
 	KUNIT_CASE(kdump_test_table_addr),
@@ -1331,6 +1665,11 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_context_table_legacy_copy),
 	KUNIT_CASE(kdump_test_context_table_scalable),
 	KUNIT_CASE(kdump_test_root_table),
+	KUNIT_CASE(kdump_test_reserved_bits),
+	KUNIT_CASE(kdump_test_walk_upper_readonly),
+	KUNIT_CASE_SLOW(kdump_test_budget_leaves),
+	KUNIT_CASE(kdump_test_budget_pasids),
+	KUNIT_CASE_SLOW(kdump_test_budget_roots),
 	{}
 };
 

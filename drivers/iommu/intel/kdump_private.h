@@ -22,6 +22,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 #include "kdump.h"
 
@@ -91,6 +92,7 @@ enum kdump_refusal {
 	KDUMP_BAD_PASID_ENTRY,
 	KDUMP_NO_MEMORY,
 	KDUMP_PASID_NOT_ADOPTED,
+	KDUMP_BUDGET,
 	KDUMP_NR_REFUSALS
 };
 
@@ -113,6 +115,24 @@ struct kdump_map {
 	u8 perm;
 };
 
+enum kdump_budget_item {
+	KDUMP_BUDGET_TABLES,	/* table pages read */
+	KDUMP_BUDGET_LEAVES,	/* leaves recorded */
+	KDUMP_BUDGET_BYTES,	/* bytes allocated */
+	KDUMP_NR_BUDGET
+};
+
+/*
+ * What judging may read and allocate.  A charge that would take @used past
+ * @limit, here or in @parent, is refused and charges nothing: the device
+ * whose tables asked for it is refused ("budget"), never the boot.
+ */
+struct kdump_budget {
+	unsigned long limit[KDUMP_NR_BUDGET];
+	unsigned long used[KDUMP_NR_BUDGET];
+	struct kdump_budget *parent;
+};
+
 /* The result of walking one old page table. */
 struct kdump_walk {
 	u64 root;
@@ -121,6 +141,7 @@ struct kdump_walk {
 	u8 reason;		/* enum kdump_refusal */
 	u64 bad_addr;		/* what made the walk refuse, if it did */
 	u64 new_root;		/* copy mode: the duplicate's root */
+	struct kdump_budget *budget;	/* set by the caller; NULL: none */
 	struct kdump_iova_range *ranges;
 	unsigned int nr_ranges;
 	unsigned int max_ranges;
@@ -149,6 +170,26 @@ struct kdump_entry_ops {
 	void (*flush_context)(void *priv, u16 did, u16 sid);
 	void (*flush_pasid_all)(void *priv);
 	void (*flush_iotlb)(void *priv, u32 did);
+};
+
+/* The kinds of entry whose reserved fields kdump_rsvd_rules[] lists. */
+enum kdump_entry_kind {
+	KDUMP_E_ROOT,
+	KDUMP_E_SM_ROOT,
+	KDUMP_E_CONTEXT,
+	KDUMP_E_SM_CONTEXT,
+	KDUMP_E_PASID_DIR,
+	KDUMP_E_PASID,
+};
+
+/* In quadword @qw of a @kind entry, @bits must be clear unless ECAP has @unless. */
+struct kdump_rsvd_rule {
+	u8 kind;		/* enum kdump_entry_kind */
+	u8 qw;
+	u8 reason;		/* enum kdump_refusal */
+	u64 bits;
+	u64 unless;
+	const char *spec;	/* section and bits of the VT-d spec 4.1 */
 };
 
 /*
@@ -315,6 +356,8 @@ struct kdump_iommu {
 	struct kdump_walk **walks;
 	unsigned int nr_walks;
 	unsigned int max_walks;
+	struct xarray walk_index;	/* root, levels, format -> walks[] */
+	struct kdump_budget budget;	/* its parent: the global one */
 	struct list_head pages;		/* context and copied tables */
 	unsigned long nr_pages;
 
@@ -343,6 +386,9 @@ struct kdump_iommu *kdump_state(struct intel_iommu *iommu);
 
 /* kdump_validate.c */
 const char *kdump_refusal_name(enum kdump_refusal reason);
+bool kdump_charge(struct kdump_budget *b, enum kdump_budget_item item,
+		  unsigned long n, unsigned long *hit);
+void kdump_judge_init(struct kdump_iommu *st);
 void kdump_mem_map_normalize(struct kdump_phys_range *r, unsigned int *nr);
 int kdump_range_append(struct kdump_phys_range **r, unsigned int *nr,
 		       u64 start, u64 last);
@@ -370,7 +416,12 @@ enum kdump_refusal kdump_check_table_addr(const struct kdump_mem_map *mm,
 enum kdump_refusal kdump_check_legacy_context(const struct kdump_hw_caps *hw,
 					      const u64 ce[2]);
 enum kdump_refusal kdump_check_sm_context(const struct kdump_hw_caps *hw,
-					  const u64 ce[2]);
+					  const u64 ce[4]);
+extern const struct kdump_rsvd_rule kdump_rsvd_rules[];
+extern const unsigned int kdump_nr_rsvd_rules;
+enum kdump_refusal kdump_check_reserved(const struct kdump_hw_caps *hw,
+					enum kdump_entry_kind kind,
+					const u64 *e);
 enum kdump_refusal kdump_check_pasid_entry(const struct kdump_hw_caps *hw,
 					   const u64 pe[8]);
 int kdump_judge_context_table(struct kdump_iommu *st, u16 bus, u64 table,

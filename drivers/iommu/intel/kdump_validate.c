@@ -41,6 +41,7 @@ static const char * const kdump_refusal_names[KDUMP_NR_REFUSALS] = {
 	[KDUMP_BAD_PASID_ENTRY]		= "pasid-entry",
 	[KDUMP_NO_MEMORY]		= "no-memory",
 	[KDUMP_PASID_NOT_ADOPTED]	= "pasid-not-adopted",
+	[KDUMP_BUDGET]			= "budget",
 };
 
 const char *kdump_refusal_name(enum kdump_refusal reason)
@@ -184,6 +185,94 @@ static void kdump_unmap_table(const struct kdump_mem_map *mm, void *virt)
 
 /* ---- Entry checks ---------------------------------------------------- */
 
+/*
+ * The fields the VT-d specification (rev 4.1) reserves, per entry kind and
+ * quadword: each must be zero, or, where @unless names a capability, may
+ * be set only when the IOMMU reports it.  An entry with one of them set is
+ * not one this IOMMU, or the crashed kernel, could have meant: it is
+ * refused with @reason.  Address bits beyond the IOMMU's reach are checked
+ * against the memory map instead (kdump_check_addr()).  Paging entries are
+ * checked by the walk: their reserved fields differ per level and page size.
+ */
+#define RSVD(k, q, m, u, r, s)	\
+	{ .kind = (k), .qw = (q), .bits = (m), .unless = (u), .reason = (r), .spec = (s) }
+#define ALL_BITS		GENMASK_ULL(63, 0)
+#define ECAP_DT			BIT_ULL(2)	/* device-TLB */
+#define ECAP_PRS		BIT_ULL(29)	/* page requests */
+#define ECAP_PASID		BIT_ULL(40)	/* PASID support */
+
+VISIBLE_IF_KUNIT const struct kdump_rsvd_rule kdump_rsvd_rules[] = {
+	RSVD(KDUMP_E_ROOT, 0, ROOT_RSVD, 0, KDUMP_BAD_RESERVED_BITS,
+	     "9.1 Root Entry: 11:1"),
+	RSVD(KDUMP_E_ROOT, 1, ALL_BITS, 0, KDUMP_BAD_RESERVED_BITS,
+	     "9.1 Root Entry: 127:64"),
+	RSVD(KDUMP_E_SM_ROOT, 0, ROOT_RSVD, 0, KDUMP_BAD_RESERVED_BITS,
+	     "9.2 Scalable-Mode Root Entry: 11:1"),
+	RSVD(KDUMP_E_SM_ROOT, 1, ROOT_RSVD, 0, KDUMP_BAD_RESERVED_BITS,
+	     "9.2 Scalable-Mode Root Entry: 75:65"),
+	RSVD(KDUMP_E_CONTEXT, 0, CTX_LEGACY_LO_RSVD, 0,
+	     KDUMP_BAD_RESERVED_BITS, "9.3 Context Entry: 11:4"),
+	RSVD(KDUMP_E_CONTEXT, 1, CTX_LEGACY_HI_RSVD, 0,
+	     KDUMP_BAD_RESERVED_BITS, "9.3 Context Entry: 71, 127:88"),
+	RSVD(KDUMP_E_SM_CONTEXT, 0, CTX_SM_LO_RSVD, 0,
+	     KDUMP_BAD_RESERVED_BITS, "9.4 Scalable-Mode Context Entry: 8:5"),
+	RSVD(KDUMP_E_SM_CONTEXT, 0, BIT_ULL(2), ECAP_DT,
+	     KDUMP_BAD_RESERVED_BITS, "9.4 DTE without ECAP.DT"),
+	RSVD(KDUMP_E_SM_CONTEXT, 0, BIT_ULL(3), ECAP_PASID,
+	     KDUMP_BAD_RESERVED_BITS, "9.4 PASIDE without ECAP.PASID"),
+	RSVD(KDUMP_E_SM_CONTEXT, 0, BIT_ULL(4), ECAP_PRS,
+	     KDUMP_BAD_RESERVED_BITS, "9.4 PRE without ECAP.PRS"),
+	RSVD(KDUMP_E_SM_CONTEXT, 1, CTX_SM_HI_RSVD, 0,
+	     KDUMP_BAD_RESERVED_BITS, "9.4 Scalable-Mode Context Entry: 127:85"),
+	RSVD(KDUMP_E_SM_CONTEXT, 2, ALL_BITS, 0, KDUMP_BAD_RESERVED_BITS,
+	     "9.4 Scalable-Mode Context Entry: 191:128"),
+	RSVD(KDUMP_E_SM_CONTEXT, 3, ALL_BITS, 0, KDUMP_BAD_RESERVED_BITS,
+	     "9.4 Scalable-Mode Context Entry: 255:192"),
+	RSVD(KDUMP_E_PASID_DIR, 0, PDE_RSVD, 0, KDUMP_BAD_PASID_DIR,
+	     "9.5 Scalable-Mode PASID Directory Entry: 11:2"),
+	RSVD(KDUMP_E_PASID, 0, GENMASK_ULL(11, 10), 0, KDUMP_BAD_PASID_ENTRY,
+	     "9.6 Scalable-Mode PASID Table Entry: 11:10"),
+	RSVD(KDUMP_E_PASID, 3, ALL_BITS, 0, KDUMP_BAD_PASID_ENTRY,
+	     "9.6 Scalable-Mode PASID Table Entry: 255:192"),
+	RSVD(KDUMP_E_PASID, 4, ALL_BITS, 0, KDUMP_BAD_PASID_ENTRY,
+	     "9.6 Scalable-Mode PASID Table Entry: 319:256"),
+	RSVD(KDUMP_E_PASID, 5, ALL_BITS, 0, KDUMP_BAD_PASID_ENTRY,
+	     "9.6 Scalable-Mode PASID Table Entry: 383:320"),
+	RSVD(KDUMP_E_PASID, 6, ALL_BITS, 0, KDUMP_BAD_PASID_ENTRY,
+	     "9.6 Scalable-Mode PASID Table Entry: 447:384"),
+	RSVD(KDUMP_E_PASID, 7, ALL_BITS, 0, KDUMP_BAD_PASID_ENTRY,
+	     "9.6 Scalable-Mode PASID Table Entry: 511:448"),
+};
+EXPORT_SYMBOL_IF_KUNIT(kdump_rsvd_rules);
+VISIBLE_IF_KUNIT const unsigned int kdump_nr_rsvd_rules =
+	ARRAY_SIZE(kdump_rsvd_rules);
+EXPORT_SYMBOL_IF_KUNIT(kdump_nr_rsvd_rules);
+
+/**
+ * kdump_check_reserved() - check the reserved fields of an entry
+ * @hw: capabilities of the IOMMU that will use it
+ * @kind: what the entry is
+ * @e: its quadwords, as many as @kind has
+ *
+ * Return: KDUMP_OK, or the reason of the first rule the entry breaks.
+ */
+VISIBLE_IF_KUNIT enum kdump_refusal
+kdump_check_reserved(const struct kdump_hw_caps *hw,
+		     enum kdump_entry_kind kind, const u64 *e)
+{
+	const struct kdump_rsvd_rule *rule;
+
+	for (rule = kdump_rsvd_rules;
+	     rule < kdump_rsvd_rules + ARRAY_SIZE(kdump_rsvd_rules); rule++) {
+		if (rule->kind != kind || (rule->unless & hw->ecap))
+			continue;
+		if (e[rule->qw] & rule->bits)
+			return rule->reason;
+	}
+	return KDUMP_OK;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_check_reserved);
+
 static bool kdump_aw_supported(const struct kdump_hw_caps *hw, unsigned int aw)
 {
 	return aw < 5 && (cap_sagaw(hw->cap) & BIT(aw));
@@ -199,8 +288,10 @@ static bool kdump_aw_supported(const struct kdump_hw_caps *hw, unsigned int aw)
 VISIBLE_IF_KUNIT enum kdump_refusal
 kdump_check_legacy_context(const struct kdump_hw_caps *hw, const u64 ce[2])
 {
-	if ((ce[0] & CTX_LEGACY_LO_RSVD) || (ce[1] & CTX_LEGACY_HI_RSVD))
-		return KDUMP_BAD_RESERVED_BITS;
+	enum kdump_refusal r = kdump_check_reserved(hw, KDUMP_E_CONTEXT, ce);
+
+	if (r)
+		return r;
 
 	switch (CTX_TT(ce[0])) {
 	case CONTEXT_TT_MULTI_LEVEL:
@@ -227,15 +318,17 @@ EXPORT_SYMBOL_IF_KUNIT(kdump_check_legacy_context);
 /**
  * kdump_check_sm_context() - check a scalable-mode context entry
  * @hw: capabilities of the IOMMU that will use it
- * @ce: the low 128 bits of the entry
+ * @ce: the entry's four quadwords
  *
  * Return: KDUMP_OK, or why the entry cannot be adopted.
  */
 VISIBLE_IF_KUNIT enum kdump_refusal
-kdump_check_sm_context(const struct kdump_hw_caps *hw, const u64 ce[2])
+kdump_check_sm_context(const struct kdump_hw_caps *hw, const u64 ce[4])
 {
-	if ((ce[0] & CTX_SM_LO_RSVD) || (ce[1] & CTX_SM_HI_RSVD))
-		return KDUMP_BAD_RESERVED_BITS;
+	enum kdump_refusal r = kdump_check_reserved(hw, KDUMP_E_SM_CONTEXT, ce);
+
+	if (r)
+		return r;
 	if (!ecap_smts(hw->ecap))
 		return KDUMP_BAD_TRANSLATION_TYPE;
 	return KDUMP_OK;
@@ -252,6 +345,10 @@ EXPORT_SYMBOL_IF_KUNIT(kdump_check_sm_context);
 VISIBLE_IF_KUNIT enum kdump_refusal
 kdump_check_pasid_entry(const struct kdump_hw_caps *hw, const u64 pe[8])
 {
+	enum kdump_refusal r = kdump_check_reserved(hw, KDUMP_E_PASID, pe);
+
+	if (r)
+		return r;
 	switch (PE_PGTT(pe)) {
 	case PASID_ENTRY_PGTT_FL_ONLY:
 		if (!ecap_flts(hw->ecap))
@@ -331,13 +428,43 @@ static int kdump_walk_fail(struct kdump_walker *k, enum kdump_refusal r,
 	return -EINVAL;
 }
 
+/**
+ * kdump_charge() - take @n of @item from a budget and its parents
+ * @b: the budget, or NULL for none
+ * @item: what is charged
+ * @n: how much
+ * @hit: set to the limit that refused the charge, if one did
+ *
+ * Return: true if charged; false, with nothing charged, if @n would take
+ * @b or one of its parents past its limit.
+ */
+bool kdump_charge(struct kdump_budget *b, enum kdump_budget_item item,
+		  unsigned long n, unsigned long *hit)
+{
+	struct kdump_budget *p;
+
+	for (p = b; p; p = p->parent) {
+		if (p->used[item] + n < n || p->used[item] + n > p->limit[item]) {
+			*hit = p->limit[item];
+			return false;
+		}
+	}
+	for (p = b; p; p = p->parent)
+		p->used[item] += n;
+	return true;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_charge);
+
 /*
  * Room for one more element in a growing array of @nr elements of @size
  * with room for *@max: the array, reallocated (*@max doubled, at least
- * @first) when full, or NULL with the old array left untouched.
+ * @first) when full and the growth charged to @b.  Large arrays come from
+ * vmalloc.  Return: the array; ERR_PTR(-ENOMEM), or -ENOSPC past the
+ * budget (*@hit set), with the old array left untouched.
  */
-static void *kdump_grow(void *array, unsigned int nr, unsigned int *max,
-			size_t size, unsigned int first)
+static void *kdump_grow(struct kdump_budget *b, void *array, unsigned int nr,
+			unsigned int *max, size_t size, unsigned int first,
+			unsigned long *hit)
 {
 	unsigned int n;
 	void *p;
@@ -345,14 +472,29 @@ static void *kdump_grow(void *array, unsigned int nr, unsigned int *max,
 	if (nr < *max)
 		return array;
 	n = max(first, *max * 2);
-	p = krealloc_array(array, n, size, GFP_KERNEL);
-	if (p)
-		*max = n;
+	if (n <= *max || !kdump_charge(b, KDUMP_BUDGET_BYTES,
+				       (n - *max) * size, hit))
+		return ERR_PTR(-ENOSPC);
+	p = kvrealloc(array, array_size(n, size), GFP_KERNEL);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	*max = n;
 	return p;
 }
 
+/* Like kdump_grow(), for arrays whose size the hardware bounds. */
+static void *kdump_grow_bounded(void *array, unsigned int nr,
+				unsigned int *max, size_t size,
+				unsigned int first)
+{
+	unsigned long hit;
+	void *p = kdump_grow(NULL, array, nr, max, size, first, &hit);
+
+	return IS_ERR(p) ? NULL : p;
+}
+
 static int kdump_walk_add_range(struct kdump_walk *w, u64 start, u64 last,
-				u8 perm)
+				u8 perm, unsigned long *hit)
 {
 	struct kdump_iova_range *r;
 
@@ -363,10 +505,10 @@ static int kdump_walk_add_range(struct kdump_walk *w, u64 start, u64 last,
 			return 0;
 		}
 	}
-	r = kdump_grow(w->ranges, w->nr_ranges, &w->max_ranges, sizeof(*r),
-		       16);
-	if (!r)
-		return -ENOMEM;
+	r = kdump_grow(w->budget, w->ranges, w->nr_ranges, &w->max_ranges,
+		       sizeof(*r), 16, hit);
+	if (IS_ERR(r))
+		return PTR_ERR(r);
 	w->ranges = r;
 	r = &w->ranges[w->nr_ranges++];
 	r->start = start;
@@ -376,7 +518,7 @@ static int kdump_walk_add_range(struct kdump_walk *w, u64 start, u64 last,
 }
 
 static int kdump_walk_add_map(struct kdump_walk *w, u64 iova, u64 phys,
-			      u64 size, u8 perm)
+			      u64 size, u8 perm, unsigned long *hit)
 {
 	struct kdump_map *m;
 
@@ -388,9 +530,10 @@ static int kdump_walk_add_map(struct kdump_walk *w, u64 iova, u64 phys,
 			return 0;
 		}
 	}
-	m = kdump_grow(w->maps, w->nr_maps, &w->max_maps, sizeof(*m), 16);
-	if (!m)
-		return -ENOMEM;
+	m = kdump_grow(w->budget, w->maps, w->nr_maps, &w->max_maps,
+		       sizeof(*m), 16, hit);
+	if (IS_ERR(m))
+		return PTR_ERR(m);
 	w->maps = m;
 	m = &w->maps[w->nr_maps++];
 	m->iova = iova;
@@ -400,12 +543,19 @@ static int kdump_walk_add_map(struct kdump_walk *w, u64 iova, u64 phys,
 	return 0;
 }
 
+/*
+ * @perm is what the levels above allow: the access a leaf grants is the
+ * AND of its own permission and every upper entry's (VT-d 4.1, 3.6 and
+ * 3.7: an access is allowed only if every entry of the walk allows it).
+ */
 static int kdump_walk_leaf(struct kdump_walker *k, u64 pte, int level,
-			   u64 iova)
+			   u64 iova, u8 perm)
 {
 	unsigned int shift = kdump_level_shift(level);
 	u64 size = BIT_ULL(shift), addr = pte & PTE_ADDR_MASK;
 	enum kdump_refusal r;
+	unsigned long hit;
+	int ret;
 
 	if (level > 1) {
 		if (!kdump_superpage_ok(k, level))
@@ -419,21 +569,26 @@ static int kdump_walk_leaf(struct kdump_walker *k, u64 pte, int level,
 	r = kdump_check_addr(k->mm, addr, size, true);
 	if (r)
 		return kdump_walk_fail(k, r, addr);
+	if (!kdump_charge(k->w->budget, KDUMP_BUDGET_LEAVES, 1, &hit))
+		return kdump_walk_fail(k, KDUMP_BUDGET, hit);
 	k->w->leaves[level - 1]++;
-	if (kdump_walk_add_range(k->w, iova, iova + size - 1,
-				 kdump_pte_perm(k->w->format, pte)) ||
-	    kdump_walk_add_map(k->w, iova, addr, size,
-			       kdump_pte_perm(k->w->format, pte)))
-		return kdump_walk_fail(k, KDUMP_NO_MEMORY, 0);
+	perm &= kdump_pte_perm(k->w->format, pte);
+	ret = kdump_walk_add_range(k->w, iova, iova + size - 1, perm, &hit);
+	if (!ret)
+		ret = kdump_walk_add_map(k->w, iova, addr, size, perm, &hit);
+	if (ret)
+		return kdump_walk_fail(k, ret == -ENOSPC ? KDUMP_BUDGET :
+				       KDUMP_NO_MEMORY, ret == -ENOSPC ? hit : 0);
 	return 0;
 }
 
 static int kdump_walk_table(struct kdump_walker *k, u64 table, int level,
-			    u64 iova, u64 *new_table)
+			    u64 iova, u8 perm, u64 *new_table)
 {
 	unsigned int shift = kdump_level_shift(level);
 	enum kdump_refusal r;
 	u64 *old, *dup = NULL;
+	unsigned long hit;
 	int i, ret = 0;
 
 	r = kdump_check_addr(k->mm, table, VTD_PAGE_SIZE, false);
@@ -441,6 +596,8 @@ static int kdump_walk_table(struct kdump_walker *k, u64 table, int level,
 		return kdump_walk_fail(k, r, table);
 	if (k->w->tables >= KDUMP_WALK_MAX_TABLES)
 		return kdump_walk_fail(k, KDUMP_WALK_TOO_LARGE, table);
+	if (!kdump_charge(k->w->budget, KDUMP_BUDGET_TABLES, 1, &hit))
+		return kdump_walk_fail(k, KDUMP_BUDGET, hit);
 	/* A table reached twice is a loop or a corrupt tree: refuse both. */
 	ret = xa_insert(&k->seen, table >> VTD_PAGE_SHIFT, xa_mk_value(level),
 			GFP_KERNEL);
@@ -454,6 +611,11 @@ static int kdump_walk_table(struct kdump_walker *k, u64 table, int level,
 	if (!old)
 		return kdump_walk_fail(k, KDUMP_NO_MEMORY, table);
 	if (k->copy) {
+		if (!kdump_charge(k->w->budget, KDUMP_BUDGET_BYTES,
+				  VTD_PAGE_SIZE, &hit)) {
+			kdump_unmap_table(k->mm, old);
+			return kdump_walk_fail(k, KDUMP_BUDGET, hit);
+		}
 		dup = iommu_alloc_page(GFP_KERNEL);
 		if (!dup) {
 			kdump_unmap_table(k->mm, old);
@@ -471,12 +633,13 @@ static int kdump_walk_table(struct kdump_walker *k, u64 table, int level,
 		if (!kdump_pte_present(k->w->format, pte))
 			continue;
 		if (level == 1 || (pte & PTE_LARGE)) {
-			ret = kdump_walk_leaf(k, pte, level, sub);
+			ret = kdump_walk_leaf(k, pte, level, sub, perm);
 			if (dup)
 				dup[i] = pte;
 			continue;
 		}
 		ret = kdump_walk_table(k, pte & PTE_ADDR_MASK, level - 1, sub,
+				       perm & kdump_pte_perm(k->w->format, pte),
 				       &child);
 		if (dup)
 			dup[i] = (pte & ~PTE_ADDR_MASK) | child;
@@ -528,7 +691,8 @@ VISIBLE_IF_KUNIT int kdump_walk_pgtable(const struct kdump_mem_map *mm,
 		return kdump_walk_fail(&k, KDUMP_BAD_ADDRESS_WIDTH, root);
 
 	xa_init(&k.seen);
-	ret = kdump_walk_table(&k, root, levels, 0, &w->new_root);
+	ret = kdump_walk_table(&k, root, levels, 0,
+			       KDUMP_PERM_READ | KDUMP_PERM_WRITE, &w->new_root);
 	xa_destroy(&k.seen);
 	if (ret) {
 		iommu_put_pages_list(&k.copies);
@@ -547,11 +711,11 @@ EXPORT_SYMBOL_IF_KUNIT(kdump_walk_pgtable);
  */
 void kdump_walk_free(struct kdump_walk *w)
 {
-	kfree(w->ranges);
+	kvfree(w->ranges);
 	w->ranges = NULL;
 	w->nr_ranges = 0;
 	w->max_ranges = 0;
-	kfree(w->maps);
+	kvfree(w->maps);
 	w->maps = NULL;
 	w->nr_maps = 0;
 	w->max_maps = 0;
@@ -567,7 +731,9 @@ static struct kdump_context *kdump_new_context(struct kdump_iommu *st,
 {
 	struct kdump_context *c;
 
-	c = kdump_grow(st->ctx, st->nr_ctx, &st->max_ctx, sizeof(*c), 64);
+	/* At most 256 contexts and 2 tables per bus: the hardware bounds it. */
+	c = kdump_grow_bounded(st->ctx, st->nr_ctx, &st->max_ctx, sizeof(*c),
+			       64);
 	if (!c)
 		return NULL;
 	st->ctx = c;
@@ -578,31 +744,55 @@ static struct kdump_context *kdump_new_context(struct kdump_iommu *st,
 	return c;
 }
 
-/* Walk a page table once per IOMMU, however many contexts share it. */
+/* The key of a walk in @st->walk_index: root page, levels and format. */
+static unsigned long kdump_walk_key(u64 root, int levels,
+				    enum kdump_pt_format format)
+{
+	/* Checked entries ask for 2 to 6 levels. */
+	return (unsigned long)(root >> VTD_PAGE_SHIFT) << 4 |
+	       (levels & 7) << 1 | format;
+}
+
+/*
+ * Walk a page table once per IOMMU, however many contexts share it; the
+ * walks are indexed by an xarray, so that thousands of distinct roots
+ * cost O(log n) each.  Return: the walk (check its reason), or NULL when
+ * there is no memory or budget left for one.
+ */
 static struct kdump_walk *kdump_get_walk(struct kdump_iommu *st, u64 root,
 					 int levels,
-					 enum kdump_pt_format format)
+					 enum kdump_pt_format format,
+					 enum kdump_refusal *why)
 {
+	unsigned long key = kdump_walk_key(root, levels, format), hit;
 	struct kdump_walk *w, **ws;
-	unsigned int i;
+	void *idx;
 
-	for (i = 0; i < st->nr_walks; i++) {
-		w = st->walks[i];
-		if (w->root == root && w->levels == levels &&
-		    w->format == format)
-			return w;
-	}
-	ws = kdump_grow(st->walks, st->nr_walks, &st->max_walks, sizeof(*ws),
-			8);
+	*why = KDUMP_NO_MEMORY;
+	idx = xa_load(&st->walk_index, key);
+	if (idx)
+		return st->walks[xa_to_value(idx)];
+	/* Bounded by the contexts, each at most one walk, and charged. */
+	ws = kdump_grow_bounded(st->walks, st->nr_walks, &st->max_walks,
+				sizeof(*ws), 8);
 	if (!ws)
 		return NULL;
 	st->walks = ws;
+	if (!kdump_charge(&st->budget, KDUMP_BUDGET_BYTES, sizeof(*w), &hit)) {
+		*why = KDUMP_BUDGET;
+		return NULL;
+	}
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
 		return NULL;
+	if (xa_err(xa_store(&st->walk_index, key, xa_mk_value(st->nr_walks),
+			    GFP_KERNEL))) {
+		kfree(w);
+		return NULL;
+	}
+	w->budget = &st->budget;
 	kdump_walk_pgtable(st->mm, &st->hw, root, levels, format, st->copy, w);
 	st->walks[st->nr_walks++] = w;
-
 	return w;
 }
 
@@ -620,11 +810,24 @@ struct kdump_block {
 	int order;
 };
 
+/*
+ * A new table for @list, charged to the budget unless the hardware bounds
+ * how many there can be (one context table per bus half).  *@why says
+ * what was missing when this returns NULL.
+ */
 static void *kdump_alloc_block(struct kdump_iommu *st, struct list_head *list,
-			       int order)
+			       int order, bool bounded,
+			       enum kdump_refusal *why)
 {
-	struct kdump_block *b = kmalloc(sizeof(*b), GFP_KERNEL);
+	struct kdump_block *b;
+	unsigned long hit;
 
+	*why = KDUMP_BUDGET;
+	if (!bounded && !kdump_charge(&st->budget, KDUMP_BUDGET_BYTES,
+				      PAGE_SIZE << order, &hit))
+		return NULL;
+	*why = KDUMP_NO_MEMORY;
+	b = kmalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
 		return NULL;
 	b->virt = iommu_alloc_pages_node(st->node, GFP_KERNEL, order);
@@ -666,10 +869,11 @@ static enum kdump_refusal kdump_walk_for(struct kdump_iommu *st,
 					 int levels, enum kdump_pt_format fmt,
 					 u64 *new_root)
 {
-	struct kdump_walk *w = kdump_get_walk(st, root, levels, fmt);
+	enum kdump_refusal why;
+	struct kdump_walk *w = kdump_get_walk(st, root, levels, fmt, &why);
 
 	if (!w)
-		return KDUMP_NO_MEMORY;
+		return why;
 	if (w->reason) {
 		c->bad_addr = w->bad_addr;
 		return w->reason;
@@ -700,7 +904,7 @@ static enum kdump_refusal kdump_adopt_legacy(struct kdump_iommu *st,
 			   &new_root);
 	if (r)
 		return r;
-	c->walk = kdump_get_walk(st, root, levels, KDUMP_PT_SECOND_LEVEL);
+	c->walk = kdump_get_walk(st, root, levels, KDUMP_PT_SECOND_LEVEL, &r);
 	ce[0] = (ce[0] & ~VTD_PAGE_MASK) | new_root;
 	c->new_table = new_root;
 	return KDUMP_OK;
@@ -756,7 +960,7 @@ static enum kdump_refusal kdump_adopt_pasid_entry(struct kdump_iommu *st,
 	 * neither reserved nor handed over as IOVA -> physical.
 	 */
 	if (rid_pasid && PE_PGTT(pe) != PASID_ENTRY_PGTT_NESTED)
-		c->walk = kdump_get_walk(st, root, levels, fmt);
+		c->walk = kdump_get_walk(st, root, levels, fmt, &r);
 	if (fmt == KDUMP_PT_FIRST_LEVEL)
 		pe[2] = (pe[2] & ~VTD_PAGE_MASK) | new_root;
 	else
@@ -782,8 +986,8 @@ static void kdump_note_pasid(struct kdump_iommu *st,
 	st->nr_pasids_dropped++;
 	if (st->nr_pasids >= KDUMP_PASIDS_RECORDED)
 		return;
-	p = kdump_grow(st->pasids, st->nr_pasids, &st->max_pasids,
-		       sizeof(*p), 16);
+	p = kdump_grow_bounded(st->pasids, st->nr_pasids, &st->max_pasids,
+			       sizeof(*p), 16);
 	if (!p)
 		return;
 	st->pasids = p;
@@ -811,12 +1015,17 @@ static enum kdump_refusal kdump_adopt_pasid_table(struct kdump_iommu *st,
 {
 	enum kdump_refusal r = KDUMP_OK;
 	u64 *old, pe[PASID_ENTRY_QW];
+	unsigned long hit;
 	unsigned int i;
 
 	r = kdump_check_table_addr(st->mm, table, VTD_PAGE_SIZE);
 	if (r) {
 		c->bad_addr = table;
 		return r;
+	}
+	if (!kdump_charge(&st->budget, KDUMP_BUDGET_TABLES, 1, &hit)) {
+		c->bad_addr = hit;
+		return KDUMP_BUDGET;
 	}
 	old = kdump_map_table(st->mm, table, VTD_PAGE_SIZE);
 	if (!old)
@@ -857,19 +1066,20 @@ static enum kdump_refusal kdump_new_pasid_tables(struct kdump_iommu *st,
 {
 	unsigned int idx = rid_pasid >> PASID_PDE_SHIFT, pdts = 0;
 	size_t size = nr_pdes * sizeof(u64);
+	enum kdump_refusal why;
 	u64 *dir, *tbl;
 
 	if (idx >= 128)
 		pdts = CTX_SM_PDTS(ce[0]);
 	else
 		size = 128 * sizeof(u64);
-	dir = kdump_alloc_block(st, blocks, get_order(size));
+	dir = kdump_alloc_block(st, blocks, get_order(size), false, &why);
 	if (!dir)
-		return KDUMP_NO_MEMORY;
+		return why;
 	if (pde & PASID_PTE_PRESENT) {
-		tbl = kdump_alloc_block(st, blocks, 0);
+		tbl = kdump_alloc_block(st, blocks, 0, false, &why);
 		if (!tbl)
-			return KDUMP_NO_MEMORY;
+			return why;
 		memcpy(tbl + (rid_pasid & PASID_PTE_MASK) * PASID_ENTRY_QW,
 		       rid_pe, PASID_ENTRY_QW * sizeof(u64));
 		dir[idx] = (pde & ~VTD_PAGE_MASK) | virt_to_phys(tbl);
@@ -882,7 +1092,7 @@ static enum kdump_refusal kdump_new_pasid_tables(struct kdump_iommu *st,
 /* Judge one scalable-mode context entry; @ce becomes the one to install. */
 static enum kdump_refusal kdump_adopt_scalable(struct kdump_iommu *st,
 					       struct kdump_context *c,
-					       u64 ce[2])
+					       u64 ce[4])
 {
 	bool copy = st->copy;
 	u64 dir = ce[0] & VTD_PAGE_MASK, *old, rid_pde = 0;
@@ -893,6 +1103,7 @@ static enum kdump_refusal kdump_adopt_scalable(struct kdump_iommu *st,
 	size_t size = nr_pdes * sizeof(u64);
 	enum kdump_refusal r;
 	struct kdump_block *b;
+	unsigned long hit;
 	LIST_HEAD(blocks);
 
 	c->scalable = true;
@@ -910,6 +1121,11 @@ static enum kdump_refusal kdump_adopt_scalable(struct kdump_iommu *st,
 		c->bad_addr = dir;
 		return r;
 	}
+	if (!kdump_charge(&st->budget, KDUMP_BUDGET_TABLES,
+			  DIV_ROUND_UP(size, VTD_PAGE_SIZE), &hit)) {
+		c->bad_addr = hit;
+		return KDUMP_BUDGET;
+	}
 	old = kdump_map_table(st->mm, dir, size);
 	if (!old)
 		return KDUMP_NO_MEMORY;
@@ -920,16 +1136,16 @@ static enum kdump_refusal kdump_adopt_scalable(struct kdump_iommu *st,
 
 		if (!(pde & PASID_PTE_PRESENT))
 			continue;
+		r = kdump_check_reserved(&st->hw, KDUMP_E_PASID_DIR, &pde);
 		if (i != rid_idx) {
 			kdump_note_pasid(st, c, i << PASID_PDE_SHIFT, NULL,
-					 pde & PDE_RSVD ? KDUMP_BAD_PASID_DIR :
-					 KDUMP_PASID_NOT_ADOPTED);
+					 r ? r : KDUMP_PASID_NOT_ADOPTED);
+			r = KDUMP_OK;
 			others++;
 			continue;
 		}
-		if (pde & PDE_RSVD) {
+		if (r) {
 			c->bad_addr = pde;
-			r = KDUMP_BAD_PASID_DIR;
 			break;
 		}
 		rid_pde = pde;
@@ -960,6 +1176,24 @@ static enum kdump_refusal kdump_adopt_scalable(struct kdump_iommu *st,
 	return KDUMP_OK;
 }
 
+/* Refuse a whole context table: every device it holds is blocked. */
+static int kdump_refuse_table(struct kdump_iommu *st, u16 bus, int half,
+			      enum kdump_refusal r, u64 bad_addr)
+{
+	struct kdump_context *c = kdump_new_context(st, bus,
+						    KDUMP_CTX_WHOLE_TABLE);
+
+	if (!c)
+		return -ENOMEM;
+	/* A scalable-mode context table holds one half of the bus. */
+	c->half = st->scalable ? half : KDUMP_CTX_BOTH_HALVES;
+	c->state = KDUMP_CTX_REFUSED;
+	c->reason = r;
+	c->bad_addr = bad_addr;
+	st->nr_refused++;
+	return 0;
+}
+
 /**
  * kdump_judge_context_table() - judge every entry of one old context table
  * @st: what the judge reads (@mm, @hw, @copy) and what it found so far
@@ -986,28 +1220,21 @@ VISIBLE_IF_KUNIT int kdump_judge_context_table(struct kdump_iommu *st, u16 bus,
 	struct kdump_context *c;
 	u64 *old, *new = NULL;
 	enum kdump_refusal r;
+	unsigned long hit;
 	LIST_HEAD(blocks);
 	int ret = 0;
 
 	r = kdump_check_table_addr(st->mm, table, VTD_PAGE_SIZE);
-	if (r) {
-		c = kdump_new_context(st, bus, KDUMP_CTX_WHOLE_TABLE);
-		if (!c)
-			return -ENOMEM;
-		/* A scalable-mode context table holds one half of the bus. */
-		c->half = st->scalable ? half : KDUMP_CTX_BOTH_HALVES;
-		c->state = KDUMP_CTX_REFUSED;
-		c->reason = r;
-		c->bad_addr = table;
-		st->nr_refused++;
-		return 0;
-	}
+	if (r)
+		return kdump_refuse_table(st, bus, half, r, table);
+	if (!kdump_charge(&st->budget, KDUMP_BUDGET_TABLES, 1, &hit))
+		return kdump_refuse_table(st, bus, half, KDUMP_BUDGET, hit);
 	old = kdump_map_table(st->mm, table, VTD_PAGE_SIZE);
 	if (!old)
 		return -ENOMEM;
 
 	for (i = 0; i < nr; i++) {
-		u64 ce[2] = { READ_ONCE(old[i * stride]),
+		u64 ce[4] = { READ_ONCE(old[i * stride]),
 			      READ_ONCE(old[i * stride + 1]) };
 		u16 devfn = half * 128 + i;
 
@@ -1017,6 +1244,10 @@ VISIBLE_IF_KUNIT int kdump_judge_context_table(struct kdump_iommu *st, u16 bus,
 		if (!c) {
 			ret = -ENOMEM;
 			break;
+		}
+		if (st->scalable) {
+			ce[2] = READ_ONCE(old[i * stride + 2]);
+			ce[3] = READ_ONCE(old[i * stride + 3]);
 		}
 		if (st->scalable)
 			r = kdump_adopt_scalable(st, c, ce);
@@ -1033,7 +1264,7 @@ VISIBLE_IF_KUNIT int kdump_judge_context_table(struct kdump_iommu *st, u16 bus,
 			continue;
 		}
 		if (!new) {
-			new = kdump_alloc_block(st, &blocks, 0);
+			new = kdump_alloc_block(st, &blocks, 0, true, &r);
 			if (!new) {
 				/* Not adopted after all: nothing points at it. */
 				c->state = KDUMP_CTX_REFUSED;
@@ -1096,9 +1327,11 @@ int kdump_judge_root_table(struct kdump_iommu *st, u64 old_root,
 		return -ENOMEM;
 
 	for (bus = 0; bus < 256 && !ret; bus++) {
-		u64 lo = READ_ONCE(old_rt[bus].lo), hi = READ_ONCE(old_rt[bus].hi);
+		u64 re[2] = { READ_ONCE(old_rt[bus].lo), READ_ONCE(old_rt[bus].hi) };
+		u64 lo = re[0], hi = re[1];
 
-		if ((lo & ROOT_RSVD) || (st->scalable ? (hi & ROOT_RSVD) : hi)) {
+		if (kdump_check_reserved(&st->hw, st->scalable ? KDUMP_E_SM_ROOT :
+					 KDUMP_E_ROOT, re)) {
 			c = kdump_new_context(st, bus, KDUMP_CTX_WHOLE_TABLE);
 			if (!c) {
 				ret = -ENOMEM;
@@ -1126,6 +1359,23 @@ int kdump_judge_root_table(struct kdump_iommu *st, u64 old_root,
 EXPORT_SYMBOL_IF_KUNIT(kdump_judge_root_table);
 
 /**
+ * kdump_judge_init() - make @st ready for judging, with no budget limit
+ * @st: zeroed but for @mm, @hw, @node, @copy and @scalable
+ *
+ * The caller may then set @st->budget's limits and parent.
+ */
+void kdump_judge_init(struct kdump_iommu *st)
+{
+	unsigned int i;
+
+	INIT_LIST_HEAD(&st->pages);
+	xa_init(&st->walk_index);
+	for (i = 0; i < KDUMP_NR_BUDGET; i++)
+		st->budget.limit[i] = ULONG_MAX;
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_judge_init);
+
+/**
  * kdump_judged_free() - free what judging allocated in @st
  * @st: the state; its counts are reset, @st->dids kept but cleared
  *
@@ -1139,14 +1389,15 @@ void kdump_judged_free(struct kdump_iommu *st)
 		kdump_walk_free(st->walks[--st->nr_walks]);
 		kfree(st->walks[st->nr_walks]);
 	}
-	kfree(st->walks);
+	kvfree(st->walks);
 	st->walks = NULL;
 	st->max_walks = 0;
-	kfree(st->ctx);
+	xa_destroy(&st->walk_index);
+	kvfree(st->ctx);
 	st->ctx = NULL;
 	st->nr_ctx = 0;
 	st->max_ctx = 0;
-	kfree(st->pasids);
+	kvfree(st->pasids);
 	st->pasids = NULL;
 	st->nr_pasids = 0;
 	st->max_pasids = 0;
