@@ -21,6 +21,8 @@ a kernel address (kva-hits, must be empty).
 import os
 import re
 
+from debugfs import read_table
+
 HANDOVER_SUM = re.compile(
     r"^device (\S+) handovers=(\d+) kept=(\d+) skipped=(\d+) "
     r"releases=(\d+) unmapped=(\d+) faults=(\d+)$")
@@ -35,14 +37,6 @@ def _read(path):
             return f.read().splitlines()
     except OSError:
         return None
-
-
-def _tsv(path):
-    lines = _read(path)
-    if not lines:
-        return []
-    head = lines[0].split("\t")
-    return [dict(zip(head, line.split("\t"))) for line in lines[1:] if line]
 
 
 def _nr_dids(rows):
@@ -72,12 +66,12 @@ def check_bpftrace(rundir, bdf, dmesg_faults, live_faults=False):
     count = {}
     for ev, _ in ring:
         count[ev] = count.get(ev, 0) + 1
-    contexts = _tsv(f"{kd}/contexts")
+    contexts = read_table(f"{kd}/contexts")
     want = {
         "adopted": sum(1 for c in contexts if c.get("state") == "adopted"),
         "refused": sum(1 for c in contexts if c.get("state") == "refused"),
-        "dids": _nr_dids(_tsv(f"{kd}/domain_ids")),
-        "ranges": len(_tsv(f"{kd}/iova_ranges")),
+        "dids": _nr_dids(read_table(f"{kd}/domain_ids")),
+        "ranges": len(read_table(f"{kd}/iova_ranges")),
     }
     got = {
         "adopted": count.get("kdump_context_adopted", 0),
@@ -99,7 +93,7 @@ def check_bpftrace(rundir, bdf, dmesg_faults, live_faults=False):
                    f"{dmesg_faults}")
 
     # sysfs against kdump/summary.
-    summary = _tsv(f"{kd}/summary")
+    summary = read_table(f"{kd}/summary")
     sysfs = dict(line.split(": ", 1) for line in
                  _read(f"{bpf}/sysfs") or [] if ": " in line)
     for s in summary:
@@ -123,7 +117,7 @@ def check_bpftrace(rundir, bdf, dmesg_faults, live_faults=False):
         vals = dict(zip(keys, map(int, ho[-1].groups()[1:])))
         for k, v in vals.items():
             fig[f"bpf_live_{k}"] = v
-        after = {c["bdf"]: c for c in _tsv(
+        after = {c["bdf"]: c for c in read_table(
             f"{rundir}/cap/handover/contexts-after")}
         state = after.get(bdf, {}).get("handover")
         if vals["handovers"] != 1 or not vals["kept"] or vals["skipped"]:

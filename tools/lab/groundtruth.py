@@ -21,74 +21,23 @@ walk, exactly and for every device.
 
 import json
 import os
-import re
 
-BDF_RE = re.compile(r"^(?:[0-9a-f]{4}:)?([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])")
-VTD_PAGE = 4096
+import debugfs
+from debugfs import norm_bdf, read_table
 
-
-def norm_bdf(text):
-    """'0000:00:02.0' / '00:02.0' → '00:02.0'."""
-    m = BDF_RE.match(text.strip().lower())
-    return f"{m.group(1)}:{m.group(2)}.{m.group(3)}" if m else text.strip()
+VTD_PAGE = debugfs.VTD_PAGE
 
 
 def parse_contexts(path):
-    """debugfs dmar_translation_struct → {(iommu, bdf): info}."""
-    out, iommu = {}, None
-    with open(path) as f:
-        for line in f:
-            m = re.match(r"IOMMU (\S+): Root Table Address: (0x[0-9a-f]+)", line)
-            if m:
-                iommu = m.group(1)
-                continue
-            cols = line.rstrip("\n").split("\t")
-            if not BDF_RE.match(cols[0]) or len(cols) < 5:
-                continue
-            bdf = norm_bdf(cols[0])
-            ctx_hi, ctx_lo = (int(x, 16) for x in cols[2].split(":"))
-            pasid = int(cols[3])
-            pe = [int(x, 16) for x in cols[4].split(":")]  # val2:val1:val0
-            if pasid < 0:   # legacy
-                info = {"did": (ctx_hi >> 8) & 0xffff, "aw": ctx_hi & 7,
-                        "tt": (ctx_lo >> 2) & 3, "mode": "legacy"}
-            else:
-                info = {"did": pe[1] & 0xffff, "pgtt": (pe[2] >> 6) & 7,
-                        "aw": (pe[2] >> 2) & 7, "mode": "scalable",
-                        "pasid": pasid}
-            # keep the RID2PASID (pasid 0) entry when several are listed
-            out.setdefault((iommu, bdf), info)
-    return out
-
-
-def _leaf_size(entries):
-    """Page size of a leaf from its path [PDPE, PDE, PTE] (PS = bit 7)."""
-    for level, val in zip((3, 2, 1), entries):
-        if val is None:
-            break
-        if level > 1 and val & (1 << 7):
-            return VTD_PAGE << (9 * (level - 1))
-    return VTD_PAGE
+    """debugfs dmar_translation_struct -> {(iommu, bdf): info}."""
+    return debugfs.read_translation_struct(path)
 
 
 def parse_domain(path):
-    """<BDF>/domain_translation_struct → [(start, end_excl, perm)] of
+    """<BDF>/domain_translation_struct -> [(start, end_excl, perm)] of
     contiguous IOVA ranges with the same permissions."""
-    leaves = []
-    with open(path) as f:
-        for line in f:
-            if "|" not in line or not line.startswith("0x"):
-                continue
-            pfn_s, rest = line.split("|", 1)
-            vals = [int(x, 16) for x in rest.split()]
-            # vals: PML5E PML4E PDPE [PDE [PTE]]
-            path_ = vals[2:] + [None] * (5 - len(vals))
-            size = _leaf_size(path_)
-            leaf = [v for v in vals if v][-1]
-            perm = ("r" if leaf & 1 else "-") + ("w" if leaf & 2 else "-")
-            start = int(pfn_s, 16) * VTD_PAGE
-            leaves.append((start, start + size, perm))
-    return coalesce(leaves)
+    return coalesce([(iova, iova + size, debugfs.entry_perm(leaf))
+                     for iova, size, leaf in debugfs.read_domain(path)])
 
 
 def coalesce(ranges):
@@ -99,16 +48,6 @@ def coalesce(ranges):
         else:
             out.append((start, end, perm))
     return out
-
-
-def read_tsv(path):
-    """Tab-separated file with a header line → list of dicts."""
-    with open(path) as f:
-        rows = [l.rstrip("\n").split("\t") for l in f if l.strip()]
-    if not rows:
-        return []
-    head = rows[0]
-    return [dict(zip(head, r)) for r in rows[1:]]
 
 
 def _perm(text):
@@ -123,7 +62,7 @@ def parse_iova_ranges(path):
     """kdump/iova_ranges → {bdf: [(start, end_excl, perm)]}.  'end' may be
     inclusive or exclusive: the pages column decides."""
     out = {}
-    for row in read_tsv(path):
+    for row in read_table(path):
         start, end = int(row["start"], 0), int(row["end"], 0)
         pages = int(row.get("pages", "0"), 0)
         if pages and (end + 1 - start) == pages * VTD_PAGE:
@@ -153,7 +92,7 @@ def walk_truth(rundir):
     if not os.path.exists(os.path.join(w, "iova_ranges")):
         return None
     ctx = {(r["iommu"], norm_bdf(r["bdf"])): {"did": int(r["did"])}
-           for r in read_tsv(os.path.join(w, "contexts"))}
+           for r in read_table(os.path.join(w, "contexts"))}
     return ctx, parse_iova_ranges(os.path.join(w, "iova_ranges"))
 
 
@@ -203,7 +142,7 @@ def root_refused(kdump):
     spath = os.path.join(kdump, "summary")
     if not os.path.exists(spath):
         return False
-    return any(r.get("state") == "root-refused" for r in read_tsv(spath))
+    return any(r.get("state") == "root-refused" for r in read_table(spath))
 
 
 def compare_ground_truth(rundir):
@@ -230,7 +169,7 @@ def compare_ground_truth(rundir):
     refused = {}
     cpath = os.path.join(kdump, "contexts")
     if os.path.exists(cpath):
-        rows = read_tsv(cpath)
+        rows = read_table(cpath)
         cap = {(r.get("iommu", ""), norm_bdf(r["bdf"])): r for r in rows}
         # Contexts the capture kernel did not adopt carry no ranges by
         # design; their ranges are not compared (listed in the detail).

@@ -25,41 +25,33 @@ check passes on stock when the problem shows, on ours when it does not.
 import os
 import re
 
-PAGE = 4096
+import debugfs
+from debugfs import read_table
+
+PAGE = debugfs.VTD_PAGE
 WINDOW = re.compile(r"window: iova (0x[0-9a-f]+) size (0x[0-9a-f]+)")
 STALE = re.compile(r"window: (\d+) of (\d+) new buffers written by stale DMA")
 
 
 def old_ranges(rundir, bdf):
-    """[(start, end)] of the crashed kernel's mapped IOVA for bdf."""
+    """[(start, end)] of the crashed kernel's mapped IOVA for bdf (end
+    inclusive), None without a walk of the dump."""
     path = f"{rundir}/walk/iova_ranges"
-    out = []
     if not os.path.exists(path):
         return None
-    with open(path) as f:
-        next(f, None)
-        for line in f:
-            col = line.rstrip("\n").split("\t")
-            if len(col) >= 4 and col[1] == bdf:
-                out.append((int(col[2], 16), int(col[3], 16)))
-    return out
+    return [(int(r["start"], 16), int(r["end"], 16))
+            for r in read_table(path, need=("bdf", "start", "end"))
+            if r["bdf"] == bdf]
 
 
 def mapped_pages(path):
     """IOVA page numbers a domain_translation_struct file lists."""
-    pages = set()
-    if not os.path.exists(path):
+    leaves = debugfs.read_domain(path)
+    if leaves is None:
         return None
-    with open(path) as f:
-        for line in f:
-            if not line.startswith("0x") or "|" not in line:
-                continue
-            pfn_txt, rest = line.split("|", 1)
-            ncols = len(rest.split())
-            # 5 columns: a 4K leaf; 4: 2M; 3: 1G (see debugfs.c).
-            span = {5: 1, 4: 512, 3: 512 * 512}.get(ncols, 1)
-            pfn = int(pfn_txt.strip(), 16)
-            pages.update(range(pfn, pfn + span))
+    pages = set()
+    for iova, size, _leaf in leaves:
+        pages.update(range(iova // PAGE, (iova + size) // PAGE))
     return pages
 
 
@@ -84,16 +76,9 @@ def stale_buffers(rundir):
 
 
 def handover_state(rundir, bdf, name="cap/handover/contexts-before"):
-    """The hand-over column of bdf in a saved kdump/contexts."""
-    path = f"{rundir}/{name}"
-    if not os.path.exists(path):
-        return None
-    with open(path) as f:
-        for line in f:
-            col = line.rstrip("\n").split("\t")
-            if len(col) >= 9 and col[1] == bdf:
-                return col[8]
-    return None
+    """The handover column of bdf in a saved kdump/contexts."""
+    rows = read_table(f"{rundir}/{name}", need=("bdf", "handover"))
+    return next((r["handover"] for r in rows if r["bdf"] == bdf), None)
 
 
 def check_handover(rundir, bdf, ours, faults=0, expect="any"):

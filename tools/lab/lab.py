@@ -39,6 +39,7 @@ sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import groundtruth  # noqa: E402
 import bpfcheck  # noqa: E402
+import debugfs  # noqa: E402
 import handover  # noqa: E402
 import scenarios  # noqa: E402
 import vtdwalk  # noqa: E402
@@ -483,10 +484,10 @@ def read_refusals(rundir):
     cpath, spath = f"{kdump}/contexts", f"{kdump}/summary"
     if os.path.exists(cpath):
         rows = [(groundtruth.norm_bdf(r["bdf"]), r.get("reason", "?"))
-                for r in groundtruth.read_tsv(cpath)
+                for r in debugfs.read_table(cpath)
                 if r.get("state") == "refused"]
     if os.path.exists(spath):
-        states = [r.get("state") for r in groundtruth.read_tsv(spath)]
+        states = [r.get("state") for r in debugfs.read_table(spath)]
         state = states[0] if states else None
     return rows, state
 
@@ -527,7 +528,7 @@ def check_refusals(sc, rundir, res):
     res["kdump_state"] = state
     ppath = os.path.join(rundir, "cap", "kdump", "pasids")
     pasids = ([(groundtruth.norm_bdf(r["bdf"]), r.get("pasid"),
-                r.get("reason")) for r in groundtruth.read_tsv(ppath)]
+                r.get("reason")) for r in debugfs.read_table(ppath)]
               if os.path.exists(ppath) else [])
     res["pasids_not_adopted"] = [" ".join(p) for p in pasids]
     if "refused" not in sc["checks"]:
