@@ -116,11 +116,7 @@ def walk_vs_snapshot(rundir):
     if walk is None or not os.path.exists(
             os.path.join(rundir, "gt", "dmar_translation_struct")):
         return None
-    try:
-        with open(os.path.join(rundir, "scenario.json")) as f:
-            volatile = set(json.load(f).get("gt_volatile", []))
-    except OSError:
-        volatile = set()
+    volatile = volatile_bdfs(rundir)
     snap_ctx, snap_ranges = ground_truth(rundir)
     problems = []
     if {b for _, b in snap_ctx} != {b for _, b in walk[0]}:
@@ -145,17 +141,80 @@ def root_refused(kdump):
     return any(r.get("state") == "root-refused" for r in read_table(spath))
 
 
+def not_judged(rows, gt_ctx, kdump):
+    """{bdf: "state/reason"} of the contexts the capture kernel did not
+    adopt; a refused context table ("BB:*.*") or root table (summary
+    state root-refused) covers every context below it: those contexts
+    were never judged one by one.  And {bus: why} of those tables."""
+    refused = {norm_bdf(r["bdf"]): f"{r.get('state')}/{r.get('reason')}"
+               for r in rows if r.get("state", "adopted") != "adopted"}
+    whole = {b[:2]: why for b, why in refused.items() if b.endswith(":*.*")}
+    if root_refused(kdump):
+        whole = {f"{b:02x}": "refused/root" for b in range(256)}
+    for _, bdf in gt_ctx:
+        if bdf[:2] in whole:
+            refused.setdefault(bdf, whole[bdf[:2]])
+    return refused, whole
+
+
+def compare_dids(gt_ctx, cap):
+    """Domain-ids of the adopted contexts against the truth."""
+    problems = []
+    for (iommu, bdf), info in gt_ctx.items():
+        row = cap.get((iommu, bdf)) or next(
+            (r for (_, b), r in cap.items() if b == bdf), None)
+        # A refused context's domain-id is what the damaged entry says,
+        # or unknown (never read): only adopted ones count.
+        if not row or row.get("state", "adopted") != "adopted":
+            continue
+        if row.get("did", "").strip() in ("", "-"):
+            continue
+        try:
+            did = int(row["did"], 0)
+        except ValueError:
+            continue
+        if did != info["did"]:
+            problems.append(f"{bdf} did {did} != first kernel {info['did']}")
+    return problems
+
+
+def compare_contexts(kdump, gt_ctx):
+    """(problems, refused) of kdump/contexts against the truth's contexts;
+    contexts the capture kernel did not adopt carry no ranges by design
+    (refused: listed in the detail, their ranges not compared)."""
+    cpath = os.path.join(kdump, "contexts")
+    if not os.path.exists(cpath):
+        return ["kdump/contexts missing"], {}
+    rows = read_table(cpath, need=("bdf",))
+    cap = {(r.get("iommu", ""), norm_bdf(r["bdf"])): r for r in rows}
+    refused, whole = not_judged(rows, gt_ctx, kdump)
+    gt_bdfs = {b for _, b in gt_ctx if b[:2] not in whole}
+    cap_bdfs = {b for _, b in cap if not b.endswith(":*.*")}
+    problems = []
+    if gt_bdfs - cap_bdfs:
+        problems.append("contexts missing: " +
+                        " ".join(sorted(gt_bdfs - cap_bdfs)))
+    if cap_bdfs - gt_bdfs:
+        problems.append("contexts extra: " +
+                        " ".join(sorted(cap_bdfs - gt_bdfs)))
+    return problems + compare_dids(gt_ctx, cap), refused
+
+
+def volatile_bdfs(rundir):
+    """The scenario's gt_volatile (scenario.json), or none."""
+    try:
+        with open(os.path.join(rundir, "scenario.json")) as f:
+            return set(json.load(f).get("gt_volatile", []))
+    except OSError:
+        return set()
+
+
 def compare_ground_truth(rundir):
     kdump = os.path.join(rundir, "cap", "kdump")
     if not os.path.isdir(kdump):
         return None
     if not os.path.exists(os.path.join(rundir, "gt", "dmar_translation_struct")):
         return False, "no ground truth saved by the first kernel"
-    try:
-        with open(os.path.join(rundir, "scenario.json")) as f:
-            volatile = set(json.load(f).get("gt_volatile", []))
-    except OSError:
-        volatile = set()
     walk = walk_truth(rundir)
     if walk is not None:
         # exact truth: the crashed kernel's tables at the panic
@@ -163,58 +222,14 @@ def compare_ground_truth(rundir):
         volatile, source = set(), "dump walk"
     else:
         gt_ctx, gt_ranges = ground_truth(rundir)
-        source = "debugfs snapshot"
-    problems = []
-
-    refused = {}
-    cpath = os.path.join(kdump, "contexts")
-    if os.path.exists(cpath):
-        rows = read_table(cpath)
-        cap = {(r.get("iommu", ""), norm_bdf(r["bdf"])): r for r in rows}
-        # Contexts the capture kernel did not adopt carry no ranges by
-        # design; their ranges are not compared (listed in the detail).
-        refused = {norm_bdf(r["bdf"]): f"{r.get('state')}/{r.get('reason')}"
-                   for r in rows if r.get("state", "adopted") != "adopted"}
-        # A refused context table ("BB:*.*") or root table (summary state
-        # root-refused) covers every context below it: those contexts
-        # were never judged one by one.
-        whole = {b[:2]: why for b, why in refused.items()
-                 if b.endswith(":*.*")}
-        if root_refused(kdump):
-            whole = {f"{b:02x}": "refused/root" for b in range(256)}
-        for _, bdf in gt_ctx:
-            if bdf[:2] in whole:
-                refused.setdefault(bdf, whole[bdf[:2]])
-        gt_bdfs = {b for _, b in gt_ctx if b[:2] not in whole}
-        cap_bdfs = {b for _, b in cap if not b.endswith(":*.*")}
-        if gt_bdfs - cap_bdfs:
-            problems.append("contexts missing: " + " ".join(sorted(gt_bdfs - cap_bdfs)))
-        if cap_bdfs - gt_bdfs:
-            problems.append("contexts extra: " + " ".join(sorted(cap_bdfs - gt_bdfs)))
-        for (iommu, bdf), info in gt_ctx.items():
-            row = cap.get((iommu, bdf)) or next(
-                (r for (_, b), r in cap.items() if b == bdf), None)
-            # A refused context's domain-id is what the damaged entry
-            # says, or unknown (never read): only adopted ones count.
-            if row and row.get("state", "adopted") != "adopted":
-                continue
-            if row and row.get("did", "").strip() not in ("", "-"):
-                try:
-                    did = int(row["did"], 0)
-                except ValueError:
-                    continue
-                if did != info["did"]:
-                    problems.append(f"{bdf} did {did} != first kernel {info['did']}")
-    else:
-        problems.append("kdump/contexts missing")
-
+        volatile, source = volatile_bdfs(rundir), "debugfs snapshot"
+    problems, refused = compare_contexts(kdump, gt_ctx)
     rpath = os.path.join(kdump, "iova_ranges")
     if os.path.exists(rpath):
         ref = {b: r for b, r in gt_ranges.items() if b not in refused}
         problems += compare_ranges(ref, parse_iova_ranges(rpath), volatile)
     else:
         problems.append("kdump/iova_ranges missing")
-
     note = ""
     if refused:
         note = " (not adopted: " + ", ".join(

@@ -81,49 +81,31 @@ def handover_state(rundir, bdf, name="cap/handover/contexts-before"):
     return next((r["handover"] for r in rows if r["bdf"] == bdf), None)
 
 
-def check_handover(rundir, bdf, ours, faults=0, expect="any"):
-    """(ok, detail, figures) for the device bdf; faults: DMAR faults seen.
+def judge_stock(fig, faults, expect):
+    """(ok, detail) on stock: passes when the window shows the problem."""
+    shown = [f"{faults} DMAR faults"] if faults else []
+    if fig["new_iova_overlaps"]:
+        shown.append(f"{fig['new_iova_overlaps']} new IOVAs in old ranges")
+    if fig["stale_dma_buffers"]:
+        shown.append(f"{fig['stale_dma_buffers']} new buffers written "
+                     "by stale DMA")
+    if not shown:
+        return False, "the window showed no problem on stock"
+    if expect == "faults" and not faults:
+        return False, ("stock: no DMAR fault in the window (" +
+                       ", ".join(shown) + ")")
+    return True, "stock: " + ", ".join(shown)
 
-    expect "faults": on stock, only DMAR faults count as the problem
-    showing (the crashed kernel's IOVAs were out of the new allocator's
-    reach, so no reuse can hide it)."""
-    fig = {}
-    ranges = old_ranges(rundir, bdf)
-    if ranges is None:
-        return False, "no walk of the dump (walk/iova_ranges)", fig
-    old = set()
-    for start, end in ranges:
-        old.update(range(start // PAGE, end // PAGE + 1))
 
-    new = window_iovas(rundir)
-    fig["new_iovas"] = len(new)
-    fig["new_iova_overlaps"] = sum(
-        1 for iova, size in new
-        if any(iova <= end and iova + size - 1 >= start
-               for start, end in ranges))
-    fig["stale_dma_buffers"] = stale_buffers(rundir)
+def judge_ours(rundir, bdf, old, fig):
+    """Problems on ours: the new domain maps every old page, drops them
+    on release, no new IOVA in an old range, no stale DMA."""
     problems = []
-    if not new or fig["stale_dma_buffers"] is None:
-        return False, "the window driver did not run to the end", fig
-    if not ours:
-        shown = [f"{faults} DMAR faults"] if faults else []
-        if fig["new_iova_overlaps"]:
-            shown.append(f"{fig['new_iova_overlaps']} new IOVAs in old ranges")
-        if fig["stale_dma_buffers"]:
-            shown.append(f"{fig['stale_dma_buffers']} new buffers written "
-                         "by stale DMA")
-        if not shown:
-            return False, "the window showed no problem on stock", fig
-        if expect == "faults" and not faults:
-            return False, ("stock: no DMAR fault in the window (" +
-                           ", ".join(shown) + ")"), fig
-        return True, "stock: " + ", ".join(shown), fig
     if fig["new_iova_overlaps"]:
         problems.append(f"{fig['new_iova_overlaps']} new IOVAs overlap old ranges")
     if fig["stale_dma_buffers"]:
         problems.append(f"{fig['stale_dma_buffers']} new buffers written by "
                         "stale DMA")
-
     fig["handover_state"] = handover_state(rundir, bdf)
     before = mapped_pages(f"{rundir}/cap/handover/before")
     after = mapped_pages(f"{rundir}/cap/handover/after")
@@ -141,6 +123,34 @@ def check_handover(rundir, bdf, ours, faults=0, expect="any"):
                             "mapped after release")
     if fig["handover_state"] != "handed-over":
         problems.append(f"hand-over state {fig['handover_state']}")
+    return problems
+
+
+def check_handover(rundir, bdf, ours, faults=0, expect="any"):
+    """(ok, detail, figures) for the device bdf; faults: DMAR faults seen.
+
+    expect "faults": on stock, only DMAR faults count as the problem
+    showing (the crashed kernel's IOVAs were out of the new allocator's
+    reach, so no reuse can hide it)."""
+    fig = {}
+    ranges = old_ranges(rundir, bdf)
+    if ranges is None:
+        return False, "no walk of the dump (walk/iova_ranges)", fig
+    old = set()
+    for start, end in ranges:
+        old.update(range(start // PAGE, end // PAGE + 1))
+    new = window_iovas(rundir)
+    fig["new_iovas"] = len(new)
+    fig["new_iova_overlaps"] = sum(
+        1 for iova, size in new
+        if any(iova <= end and iova + size - 1 >= start
+               for start, end in ranges))
+    fig["stale_dma_buffers"] = stale_buffers(rundir)
+    if not new or fig["stale_dma_buffers"] is None:
+        return False, "the window driver did not run to the end", fig
+    if not ours:
+        return judge_stock(fig, faults, expect) + (fig,)
+    problems = judge_ours(rundir, bdf, old, fig)
     detail = "; ".join(problems) or (
         f"{fig.get('legacy_pages')} old pages kept, dropped on release; "
         f"{fig['new_iovas']} new IOVAs, none in an old range, "
