@@ -7,10 +7,12 @@
 RESULTS: a results directory holding the scenarios of SAMPLES (e.g.
 $BUILD/results).  Each sample is a trimmed copy of one run directory:
 the files the figures and checks read (serial.log, qemu.trace,
-scenario.json, result.json, gt/, cap/, walk/), less what no check reads
-(the page tables of the ISA functions, dmesg.boot, registers' long
-tail), and the console cut to the lines a parser looks at.  Nothing is
-edited: every line kept is a line the run wrote.
+scenario.json, result.json, gt/, cap/, walk/, vmcore-dmesg.txt), less
+what no check reads (the page tables of the ISA functions and, but in
+one sample, of the first kernel; the capture kernel's own debugfs view;
+dmesg.boot), the console, cap/dmesg and the dump's log cut to the lines
+a parser looks at, QEMU's per-packet events capped (see README).
+Nothing is edited: every line kept is a line the run wrote.
 """
 
 import os
