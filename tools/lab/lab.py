@@ -29,6 +29,7 @@ The lab by job (as tools/testing/kunit/):
     debugfs.py        the one reader of the debugfs tables
     scenarios.py      the scenarios and their defaults
     lab_test.py       the lab's own tests (test_data/)
+    lab_env.py        REPO, BUILD, QEMU, log()
 """
 
 import argparse

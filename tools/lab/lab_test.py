@@ -567,6 +567,27 @@ class ResultsTest(unittest.TestCase):
             "ok 3 b # SKIP baseline, fail: no failure")
 
 
+class LayoutTest(unittest.TestCase):
+    MAX_LINES = 60
+
+    def test_no_long_function(self):
+        """No function of the lab's Python over MAX_LINES lines: a newcomer
+        reads one job at a time."""
+        import ast
+        import glob
+        long = []
+        for path in sorted(glob.glob(os.path.join(HERE, "*.py")) +
+                           glob.glob(os.path.join(DATA, "*.py"))):
+            with open(path) as f:
+                tree = ast.parse(f.read(), path)
+            long += [f"{os.path.basename(path)}:{n.name} "
+                     f"{n.end_lineno - n.lineno + 1} lines"
+                     for n in ast.walk(tree)
+                     if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+                     and n.end_lineno - n.lineno + 1 > self.MAX_LINES]
+        self.assertEqual(long, [])
+
+
 class MachineTest(unittest.TestCase):
     def test_qemu_command(self):
         sc = next(s for s in scenarios.scenario_list()
