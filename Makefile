@@ -2,8 +2,9 @@
 #
 # The VT-d kdump adoption lab.  See README.md ("The lab").
 #
-#   make check                 everything, unattended: host setup, source,
-#                              both kernels, image, the scenario list
+#   make check                 everything, unattended: host setup, the lab's
+#                              own tests, source, the kernels, image, the
+#                              scenario list (each step timed: step.sh)
 #   make check SCENARIOS="a b" only those scenarios (and only the kernels
 #                              they need)
 #   make demo [KERNEL=stock]   one kdump cycle with the adoption report
@@ -12,14 +13,15 @@
 #   make soak [N=100]          N panics under DMA load, the panic moment
 #                              varied: dumps saved and verified out of N
 #
-# Steps, each runnable on its own: setup, source, kernel-stock,
-# kernel-ours, image.
+# Steps, each runnable on its own: setup, labtest, source, kernel-stock,
+# kernel-ours, kernel-off, image.  make lint: shellcheck and pyflakes.
 
 BUILD ?= $(CURDIR)/build
 REPO := $(CURDIR)
 export BUILD REPO
 
 LAB := tools/lab
+STEP := $(LAB)/step.sh
 KERNEL ?= ours
 SCENARIOS ?=
 REPEAT ?= 3
@@ -35,7 +37,7 @@ BENCH ?= ours-legacy-aw48-inplace-e1000e ours-legacy-aw48-copy-e1000e \
 only := $(if $(strip $(SCENARIOS)),--only "$(strip $(SCENARIOS))")
 
 .PHONY: all setup source kernel-stock kernel-ours kernel-off image demo check bench \
-	soak lint clean-results
+	soak lint labtest clean-results
 
 all: check
 
@@ -64,14 +66,19 @@ demo:
 	$(MAKE) image
 	$(LAB)/lab.py --only $(DEMO_SCENARIO) --show
 
+# The lab's own tests need nothing built: they run before any kernel is.
+labtest:
+	python3 $(LAB)/lab_test.py
+
 check:
-	$(MAKE) setup
-	$(MAKE) source
+	$(STEP) setup $(MAKE) setup
+	$(STEP) labtest $(MAKE) labtest
+	$(STEP) source $(MAKE) source
 	for k in $$($(LAB)/lab.py --kernels $(only)); do \
-		$(MAKE) kernel-$$k || exit 1; \
+		$(STEP) kernel-$$k $(MAKE) kernel-$$k || exit 1; \
 	done
-	$(MAKE) image
-	$(LAB)/lab.py $(only)
+	$(STEP) image $(MAKE) image
+	$(STEP) scenarios $(LAB)/lab.py $(only)
 
 soak:
 	$(MAKE) setup
@@ -90,7 +97,7 @@ bench:
 
 lint:
 	shellcheck -S warning $(LAB)/*.sh $(LAB)/guest/init .ci/run
-	python3 -c 'import ast, sys; [ast.parse(open(f).read(), f) for f in sys.argv[1:]]' $(LAB)/*.py
+	pyflakes3 $(LAB)/*.py $(LAB)/test_data/*.py
 
 clean-results:
 	rm -rf $(BUILD)/results $(BUILD)/bench

@@ -4,6 +4,10 @@
  * Intel VT-d IOMMU (CONFIG_INTEL_IOMMU_KDUMP_ADOPT) against an oracle of
  * its own.
  *
+ * Laid out as iommufd's: the tests here, their helpers in
+ * iommu_kdump_utils.h (files, the debugfs tables by column name,
+ * /proc/vmcore), the oracle in iommu_kdump_oracle.h, built once per run.
+ *
  * The oracle reads the crashed kernel's memory through /proc/vmcore and
  * walks the old VT-d tables itself: root and context tables, legacy
  * (second-level page tables) or scalable mode (PASID directory, PASID
@@ -28,46 +32,18 @@
  *                               handed over, then checks the release
  */
 
+
 #define _GNU_SOURCE
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
-#include <unistd.h>
-#include <linux/elf.h>
-#include <linux/types.h>
 
 #include "../kselftest_harness.h"
-
-#define KDUMP_DIR	"/sys/kernel/debug/iommu/intel/kdump"
-#define VMCORE		"/proc/vmcore"
-
-#define PAGE_SZ		4096ULL
-#define ADDR_MASK	0x000ffffffffff000ULL
-#define MAX_COLS	16
-#define MAX_LOADS	256
-#define MAX_IOMMUS	16
-#define NR_DIDS		65536
-#define NOBODY		65534
-
-/* ------------------------------------------------------------------ */
-/* Tab-separated debugfs files                                         */
-
-struct tsv {
-	char *buf;
-	int nr;			/* data rows (the header is not counted) */
-	int cols;		/* columns of the header */
-	char **cell;		/* (nr + 1) rows of MAX_COLS cells */
-	int *ncell;		/* cells in each row */
-};
+#include "iommu_kdump_utils.h"
+#include "iommu_kdump_oracle.h"
 
 static const struct kdump_file {
 	const char *name;
@@ -89,494 +65,6 @@ static const struct kdump_file {
 /* Write-only controls: documented, not read. */
 static const char * const kdump_controls[] = { "release" };
 
-static char *read_all(const char *path)
-{
-	size_t len = 0, size = 4096;
-	char *buf = malloc(size);
-	ssize_t n;
-	int fd;
-
-	if (!buf)
-		return NULL;
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		free(buf);
-		return NULL;
-	}
-	for (;;) {
-		if (len + 1 >= size) {
-			char *nbuf = realloc(buf, size * 2);
-
-			if (!nbuf)
-				break;
-			buf = nbuf;
-			size *= 2;
-		}
-		n = read(fd, buf + len, size - len - 1);
-		if (n <= 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	return buf;
-}
-
-/* Split @buf in place into lines and tab-separated cells. */
-static int tsv_parse(char *buf, struct tsv *t)
-{
-	int lines = 0, row = 0;
-	char *p, *line, *save;
-
-	for (p = buf; *p; p++)
-		lines += *p == '\n';
-	t->buf = buf;
-	t->cell = calloc((size_t)(lines + 1) * MAX_COLS, sizeof(*t->cell));
-	t->ncell = calloc(lines + 1, sizeof(*t->ncell));
-	if (!t->cell || !t->ncell)
-		return -1;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save), row++) {
-		char **c = &t->cell[row * MAX_COLS];
-		int n = 0;
-
-		c[n++] = line;
-		for (p = line; *p; p++) {
-			if (*p != '\t')
-				continue;
-			*p = '\0';
-			if (n == MAX_COLS)
-				return -1;
-			c[n++] = p + 1;
-		}
-		t->ncell[row] = n;
-	}
-	t->nr = row ? row - 1 : 0;
-	t->cols = row ? t->ncell[0] : 0;
-	return row ? 0 : -1;
-}
-
-/* Cell @col (by header name) of data row @row, "" if absent. */
-static const char *tsv_get(const struct tsv *t, int row, const char *col)
-{
-	int i;
-
-	for (i = 0; i < t->cols; i++) {
-		if (!strcmp(t->cell[i], col))
-			return i < t->ncell[row + 1] ?
-			       t->cell[(row + 1) * MAX_COLS + i] : "";
-	}
-	return "";
-}
-
-static __u64 tsv_u64(const struct tsv *t, int row, const char *col)
-{
-	return strtoull(tsv_get(t, row, col), NULL, 0);
-}
-
-static int tsv_load(const char *name, struct tsv *t)
-{
-	char path[256];
-	char *buf;
-
-	snprintf(path, sizeof(path), "%s/%s", KDUMP_DIR, name);
-	buf = read_all(path);
-	if (!buf)
-		return -1;
-	return tsv_parse(buf, t);
-}
-
-/* ------------------------------------------------------------------ */
-/* The crashed kernel's memory, through /proc/vmcore                   */
-
-struct vmcore {
-	int fd;
-	int nr;
-	struct {
-		__u64 paddr, size, offset;
-	} load[MAX_LOADS];
-};
-
-static int vmcore_open(struct vmcore *v)
-{
-	struct elf64_hdr eh;
-	struct elf64_phdr ph;
-	int i;
-
-	v->nr = 0;
-	v->fd = open(VMCORE, O_RDONLY);
-	if (v->fd < 0)
-		return -1;
-	if (pread(v->fd, &eh, sizeof(eh), 0) != sizeof(eh) ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
-	    eh.e_ident[EI_CLASS] != ELFCLASS64)
-		return -1;
-	for (i = 0; i < eh.e_phnum && v->nr < MAX_LOADS; i++) {
-		if (pread(v->fd, &ph, sizeof(ph),
-			  eh.e_phoff + (__u64)i * eh.e_phentsize) != sizeof(ph))
-			return -1;
-		if (ph.p_type != PT_LOAD)
-			continue;
-		v->load[v->nr].paddr = ph.p_paddr;
-		v->load[v->nr].size = ph.p_filesz;
-		v->load[v->nr].offset = ph.p_offset;
-		v->nr++;
-	}
-	return v->nr ? 0 : -1;
-}
-
-/* Read @len bytes of old physical memory at @pa (within one page). */
-static int old_read(const struct vmcore *v, __u64 pa, void *buf, size_t len)
-{
-	int i;
-
-	for (i = 0; i < v->nr; i++) {
-		__u64 base = v->load[i].paddr;
-
-		if (pa < base || pa + len > base + v->load[i].size)
-			continue;
-		if (pread(v->fd, buf, len, v->load[i].offset + pa - base) ==
-		    (ssize_t)len)
-			return 0;
-		return -1;
-	}
-	return -1;
-}
-
-/* ------------------------------------------------------------------ */
-/* The oracle: the old VT-d tables walked here                         */
-
-struct range {
-	__u64 start, last;
-	char perm[3];
-};
-
-/* One leaf of an old page table. */
-struct leaf {
-	__u64 iova, phys, size;
-};
-
-struct old_ctx {
-	int iommu;		/* index into oracle.iommu */
-	char bdf[16];
-	bool scalable;
-	__u64 ce[2];
-	unsigned int tt;	/* legacy TT, or PGTT of the RID_PASID entry */
-	unsigned int did;	/* legacy DID, or that of the RID_PASID entry */
-	__u64 table;		/* page-table root (legacy) or PASID directory */
-	unsigned int *dids;	/* every DID its entries use */
-	int nr_dids;
-	struct range *ranges;	/* coalesced IOVA ranges */
-	int nr_ranges;
-	struct leaf *leaves;	/* what the ranges translate to */
-	int nr_leaves;
-	const char *error;	/* the oracle could not read its tables */
-};
-
-struct oracle_iommu {
-	char name[32];
-	bool enabled;		/* GSTS.TES as the capture kernel found it */
-	bool scalable;
-	__u64 rtaddr;
-	const char *error;
-	bool bad_bus[256];	/* context table not in the old RAM */
-};
-
-struct oracle {
-	struct oracle_iommu iommu[MAX_IOMMUS];
-	int nr_iommus;
-	struct old_ctx *ctx;
-	int nr_ctx;
-};
-
-static int push(void **array, int *nr, size_t size)
-{
-	void *n = realloc(*array, (*nr + 1) * size);
-
-	if (!n)
-		return -1;
-	*array = n;
-	memset((char *)n + *nr * size, 0, size);
-	return (*nr)++;
-}
-
-static void add_did(struct old_ctx *c, unsigned int did)
-{
-	int i;
-
-	for (i = 0; i < c->nr_dids; i++)
-		if (c->dids[i] == did)
-			return;
-	i = push((void **)&c->dids, &c->nr_dids, sizeof(*c->dids));
-	if (i >= 0)
-		c->dids[i] = did;
-}
-
-/* One leaf, in IOVA order: extend the last range or start a new one. */
-static void add_leaf(struct old_ctx *c, __u64 iova, __u64 phys, __u64 size,
-		     const char *perm)
-{
-	struct range *r = c->nr_ranges ? &c->ranges[c->nr_ranges - 1] : NULL;
-	int i;
-
-	i = push((void **)&c->leaves, &c->nr_leaves, sizeof(*c->leaves));
-	if (i >= 0) {
-		c->leaves[i].iova = iova;
-		c->leaves[i].phys = phys;
-		c->leaves[i].size = size;
-	}
-
-	if (r && r->last + 1 == iova && !strcmp(r->perm, perm)) {
-		r->last = iova + size - 1;
-		return;
-	}
-	i = push((void **)&c->ranges, &c->nr_ranges, sizeof(*c->ranges));
-	if (i < 0)
-		return;
-	c->ranges[i].start = iova;
-	c->ranges[i].last = iova + size - 1;
-	snprintf(c->ranges[i].perm, sizeof(c->ranges[i].perm), "%s", perm);
-}
-
-/*
- * Walk a 4 KiB-granule page table: second-level (R = bit 0, W = bit 1)
- * or first-level (x86 format: P = bit 0, R/W = bit 1).  Superpages (PS,
- * bit 7) at the 2 MiB and 1 GiB levels are leaves.
- */
-static void walk_pt(const struct vmcore *v, struct old_ctx *c, __u64 table,
-		    int level, __u64 base, bool first_level, int depth)
-{
-	__u64 span = PAGE_SZ << (9 * (level - 1));
-	__u64 e[512];
-	int i;
-
-	if (depth > 5 || old_read(v, table, e, sizeof(e))) {
-		c->error = "page table not readable";
-		return;
-	}
-	for (i = 0; i < 512; i++) {
-		bool r = e[i] & 1, w = e[i] & 2;
-		__u64 iova = base + i * span;
-
-		if (first_level ? !r : !(r || w))
-			continue;
-		if (level == 1 || ((level == 2 || level == 3) &&
-				   (e[i] & (1ULL << 7)))) {
-			add_leaf(c, iova, e[i] & ADDR_MASK & ~(span - 1), span,
-				 first_level ?
-				 (w ? "rw" : "r-") :
-				 (r ? (w ? "rw" : "r-") : "-w"));
-			continue;
-		}
-		walk_pt(v, c, e[i] & ADDR_MASK, level - 1, iova, first_level,
-			depth + 1);
-	}
-}
-
-/* Scalable mode: every PASID entry's DID, and the RID_PASID translation. */
-static void walk_pasid_dir(const struct vmcore *v, struct old_ctx *c)
-{
-	unsigned int nr_pdes = 1U << (((c->ce[0] >> 9) & 7) + 7);
-	unsigned int rid_pasid = c->ce[1] & 0xfffff, d, i;
-	__u64 pde, pe[8];
-	int levels = 0;
-	bool found = false, fl = false;
-	__u64 root = 0;
-
-	c->table = c->ce[0] & ADDR_MASK;
-	for (d = 0; d < nr_pdes; d++) {
-		if (old_read(v, c->table + d * 8ULL, &pde, sizeof(pde))) {
-			c->error = "PASID directory not readable";
-			return;
-		}
-		if (!(pde & 1))
-			continue;
-		for (i = 0; i < 64; i++) {
-			if (old_read(v, (pde & ADDR_MASK) + i * 64ULL, pe,
-				     sizeof(pe))) {
-				c->error = "PASID table not readable";
-				return;
-			}
-			if (!(pe[0] & 1))
-				continue;
-			add_did(c, pe[1] & 0xffff);
-			if (d * 64 + i != rid_pasid)
-				continue;
-			found = true;
-			c->tt = (pe[0] >> 6) & 7;
-			c->did = pe[1] & 0xffff;
-			if (c->tt == 1) {
-				fl = true;
-				root = pe[2] & ADDR_MASK;
-				levels = (pe[2] >> 2) & 3 ? 5 : 4;
-			} else if (c->tt == 2 || c->tt == 3) {
-				root = pe[0] & ADDR_MASK;
-				levels = ((pe[0] >> 2) & 7) + 2;
-			}
-		}
-	}
-	if (found && levels)
-		walk_pt(v, c, root, levels, 0, fl, 0);
-}
-
-static void walk_context(const struct vmcore *v, struct oracle *o, int iommu,
-			 unsigned int bus, unsigned int devfn, const __u64 *ce)
-{
-	struct old_ctx *c;
-	int i;
-
-	i = push((void **)&o->ctx, &o->nr_ctx, sizeof(*o->ctx));
-	if (i < 0)
-		return;
-	c = &o->ctx[i];
-	c->iommu = iommu;
-	snprintf(c->bdf, sizeof(c->bdf), "%02x:%02x.%u", bus, devfn >> 3,
-		 devfn & 7);
-	c->scalable = o->iommu[iommu].scalable;
-	c->ce[0] = ce[0];
-	c->ce[1] = ce[1];
-	if (c->scalable) {
-		walk_pasid_dir(v, c);
-		return;
-	}
-	c->tt = (ce[0] >> 2) & 3;
-	c->did = (ce[1] >> 8) & 0xffff;
-	add_did(c, c->did);
-	if (c->tt == 2)		/* pass-through: no page table */
-		return;
-	c->table = ce[0] & ADDR_MASK;
-	walk_pt(v, c, c->table, (ce[1] & 7) + 2, 0, false, 0);
-}
-
-static void walk_iommu(const struct vmcore *v, struct oracle *o, int iommu)
-{
-	struct oracle_iommu *u = &o->iommu[iommu];
-	__u64 root[512], ct[512];
-	unsigned int bus, half, i;
-
-	if (old_read(v, u->rtaddr, root, sizeof(root))) {
-		u->error = "root table not readable";
-		return;
-	}
-	for (bus = 0; bus < 256; bus++) {
-		for (half = 0; half < (u->scalable ? 2 : 1); half++) {
-			__u64 re = root[2 * bus + half];
-			unsigned int nr = u->scalable ? 128 : 256;
-			unsigned int stride = u->scalable ? 4 : 2;
-
-			if (!(re & 1))
-				continue;
-			if (old_read(v, re & ADDR_MASK, ct, sizeof(ct))) {
-				u->bad_bus[bus] = true;
-				continue;
-			}
-			for (i = 0; i < nr; i++) {
-				if (!(ct[i * stride] & 1))
-					continue;
-				walk_context(v, o, iommu, bus, half * 128 + i,
-					     &ct[i * stride]);
-			}
-		}
-	}
-}
-
-/* The IOMMUs from kdump/registers, then their old tables. */
-static int oracle_build(struct oracle *o, const struct tsv *regs)
-{
-	struct vmcore v;
-	int r, i;
-
-	memset(o, 0, sizeof(*o));
-	for (r = 0; r < regs->nr; r++) {
-		const char *name = tsv_get(regs, r, "iommu");
-		const char *reg = tsv_get(regs, r, "register");
-		__u64 val = tsv_u64(regs, r, "value");
-
-		for (i = 0; i < o->nr_iommus; i++)
-			if (!strcmp(o->iommu[i].name, name))
-				break;
-		if (i == o->nr_iommus) {
-			if (i == MAX_IOMMUS)
-				return -1;
-			snprintf(o->iommu[i].name, sizeof(o->iommu[i].name),
-				 "%s", name);
-			o->nr_iommus++;
-		}
-		if (!strcmp(reg, "GSTS"))
-			o->iommu[i].enabled = val & (1ULL << 31);
-		if (!strcmp(reg, "RTADDR")) {
-			o->iommu[i].rtaddr = val & ADDR_MASK;
-			o->iommu[i].scalable = val & (1ULL << 10);
-		}
-	}
-	if (vmcore_open(&v))
-		return -1;
-	for (i = 0; i < o->nr_iommus; i++)
-		if (o->iommu[i].enabled)
-			walk_iommu(&v, o, i);
-	close(v.fd);
-	return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* Helpers of the tests                                                */
-
-static bool cmdline_has(const char *key, const char *value)
-{
-	char *cmd = read_all("/proc/cmdline");
-	char *w, *save, *p;
-	bool found = false;
-	size_t klen = strlen(key);
-
-	if (!cmd)
-		return false;
-	for (w = strtok_r(cmd, "\n ", &save); w && !found;
-	     w = strtok_r(NULL, "\n ", &save)) {
-		if (strncmp(w, key, klen) || w[klen] != '=')
-			continue;
-		for (p = strtok(w + klen + 1, ","); p; p = strtok(NULL, ","))
-			if (!strcmp(p, value))
-				found = true;
-	}
-	free(cmd);
-	return found;
-}
-
-static bool broken(const char *what)
-{
-	return cmdline_has("lab.selftest_break", what) ||
-	       cmdline_has("lab.selftest_break", "all");
-}
-
-static const char *tt_name(const struct old_ctx *c)
-{
-	static const char * const legacy[] = {
-		"multi-level", "dev-iotlb", "pass-through", "reserved",
-	};
-	static const char * const pgtt[] = {
-		"sm-none", "sm-first-level", "sm-second-level", "sm-nested",
-		"sm-pass-through", "sm-reserved", "sm-reserved", "sm-reserved",
-	};
-
-	return c->scalable ? pgtt[c->tt & 7] : legacy[c->tt & 3];
-}
-
-/* "0xffff" and exactly 12 more hex digits: a kernel virtual address. */
-static bool looks_like_kva(const char *s)
-{
-	const char *p = s;
-	int n;
-
-	while ((p = strstr(p, "0xffff"))) {
-		for (n = 0; isxdigit((unsigned char)p[6 + n]); n++)
-			;
-		if (n == 12)
-			return true;
-		p += 6;
-	}
-	return false;
-}
-
 /* ------------------------------------------------------------------ */
 /* Fixtures                                                            */
 
@@ -596,12 +84,12 @@ FIXTURE_TEARDOWN(capture)
 
 FIXTURE(kdump) {
 	struct tsv summary, regs, contexts, dids, ranges;
-	struct oracle o;
+	struct oracle *o;	/* built once per run: iommu_kdump_oracle.h */
 };
 
 FIXTURE_SETUP(kdump)
 {
-	int i;
+	const char *why;
 
 	if (access(VMCORE, R_OK))
 		SKIP(return, "not a kdump capture kernel (no %s)", VMCORE);
@@ -613,29 +101,8 @@ FIXTURE_SETUP(kdump)
 	ASSERT_EQ(0, tsv_load("contexts", &self->contexts));
 	ASSERT_EQ(0, tsv_load("domain_ids", &self->dids));
 	ASSERT_EQ(0, tsv_load("iova_ranges", &self->ranges));
-	ASSERT_EQ(0, oracle_build(&self->o, &self->regs))
-		TH_LOG("cannot read the IOMMUs or %s", VMCORE);
-
-	if (broken("ranges")) {
-		for (i = 0; i < self->o.nr_ctx; i++) {
-			if (self->o.ctx[i].nr_ranges) {
-				self->o.ctx[i].ranges[0].last += PAGE_SZ;
-				break;
-			}
-		}
-	}
-	if (broken("handover")) {
-		for (i = 0; i < self->o.nr_ctx; i++) {
-			if (self->o.ctx[i].nr_leaves) {
-				self->o.ctx[i].leaves[0].phys += PAGE_SZ;
-				break;
-			}
-		}
-	}
-	if (broken("table")) {
-		for (i = 0; i < self->o.nr_ctx; i++)
-			self->o.ctx[i].table += PAGE_SZ;
-	}
+	self->o = oracle_get(&why);
+	ASSERT_NE(NULL, self->o) TH_LOG("oracle: %s", why);
 }
 
 FIXTURE_TEARDOWN(kdump)
@@ -837,9 +304,9 @@ TEST_F(kdump, contexts_accounted)
 	const struct tsv *t = &self->contexts;
 	int i, r, n, nr_adopted = 0, nr_refused = 0;
 
-	for (i = 0; i < self->o.nr_ctx; i++) {
-		const struct old_ctx *c = &self->o.ctx[i];
-		const char *name = self->o.iommu[c->iommu].name;
+	for (i = 0; i < self->o->nr_ctx; i++) {
+		const struct old_ctx *c = &self->o->ctx[i];
+		const char *name = self->o->iommu[c->iommu].name;
 
 		if (strcmp(iommu_state(&self->summary, name), "adopted"))
 			continue;
@@ -871,9 +338,9 @@ TEST_F(kdump, contexts_accounted)
 		const char *state = iommu_state(&self->summary, name);
 		bool known = strchr(bdf, '*');
 
-		for (i = 0; i < self->o.nr_ctx && !known; i++)
-			known = !strcmp(self->o.ctx[i].bdf, bdf) &&
-				!strcmp(self->o.iommu[self->o.ctx[i].iommu].name,
+		for (i = 0; i < self->o->nr_ctx && !known; i++)
+			known = !strcmp(self->o->ctx[i].bdf, bdf) &&
+				!strcmp(self->o->iommu[self->o->ctx[i].iommu].name,
 					name);
 		EXPECT_TRUE(known) TH_LOG("%s %s: in kdump/contexts but not in the old tables",
 					  name, bdf);
@@ -882,8 +349,8 @@ TEST_F(kdump, contexts_accounted)
 				TH_LOG("%s %s adopted, yet the IOMMU is %s",
 				       name, bdf, state);
 	}
-	for (i = 0; i < self->o.nr_iommus; i++) {
-		const struct oracle_iommu *u = &self->o.iommu[i];
+	for (i = 0; i < self->o->nr_iommus; i++) {
+		const struct oracle_iommu *u = &self->o->iommu[i];
 
 		if (!strcmp(iommu_state(&self->summary, u->name), "adopted"))
 			EXPECT_TRUE(!u->error)
@@ -904,8 +371,8 @@ TEST_F(kdump, contexts_accounted)
 				TH_LOG("%s: bus %02x: unreadable table not refused",
 				       u->name, n);
 		}
-		for (r = 0, n = 0; r < self->o.nr_ctx; r++)
-			n += self->o.ctx[r].iommu == i;
+		for (r = 0, n = 0; r < self->o->nr_ctx; r++)
+			n += self->o->ctx[r].iommu == i;
 		ksft_print_msg("oracle: %s %s %s %s: %d old contexts walked\n",
 			       u->name, u->enabled ? "enabled" : "disabled",
 			       u->scalable ? "scalable" : "legacy",
@@ -959,18 +426,18 @@ TEST_F(kdump, domain_ids)
 	for (r = 0; r < self->dids.nr; r++) {
 		const char *name = tsv_get(&self->dids, r, "iommu");
 
-		for (i = 0; i < self->o.nr_iommus; i++)
-			if (!strcmp(self->o.iommu[i].name, name))
+		for (i = 0; i < self->o->nr_iommus; i++)
+			if (!strcmp(self->o->iommu[i].name, name))
 				break;
-		ASSERT_LT(i, self->o.nr_iommus)
+		ASSERT_LT(i, self->o->nr_iommus)
 			TH_LOG("kdump/domain_ids: unknown IOMMU %s", name);
 		EXPECT_EQ(0, parse_ids(tsv_get(&self->dids, r, "domain_ids"),
 				       ids[i]))
 			TH_LOG("%s: bad id list", name);
 	}
-	for (i = 0; i < self->o.nr_ctx; i++) {
-		struct old_ctx *c = &self->o.ctx[i];
-		const char *name = self->o.iommu[c->iommu].name;
+	for (i = 0; i < self->o->nr_ctx; i++) {
+		struct old_ctx *c = &self->o->ctx[i];
+		const char *name = self->o->iommu[c->iommu].name;
 		const char *reason;
 
 		if (strcmp(iommu_state(&self->summary, name), "adopted"))
@@ -1006,9 +473,9 @@ TEST_F(kdump, iova_ranges)
 	const struct tsv *t = &self->ranges;
 	int i, r, k, compared = 0;
 
-	for (i = 0; i < self->o.nr_ctx; i++) {
-		const struct old_ctx *c = &self->o.ctx[i];
-		const char *name = self->o.iommu[c->iommu].name;
+	for (i = 0; i < self->o->nr_ctx; i++) {
+		const struct old_ctx *c = &self->o->ctx[i];
+		const char *name = self->o->iommu[c->iommu].name;
 		bool adopted;
 
 		adopted = row_adopted(&self->contexts,
@@ -1065,9 +532,9 @@ TEST_F(kdump, old_table)
 	const struct tsv *t = &self->contexts;
 	int i, r, s, checked = 0;
 
-	for (i = 0; i < self->o.nr_ctx; i++) {
-		const struct old_ctx *c = &self->o.ctx[i];
-		const char *name = self->o.iommu[c->iommu].name;
+	for (i = 0; i < self->o->nr_ctx; i++) {
+		const struct old_ctx *c = &self->o->ctx[i];
+		const char *name = self->o->iommu[c->iommu].name;
 		bool inplace = false;
 
 		r = ctx_row(t, name, c->bdf);
@@ -1261,62 +728,6 @@ TEST_F(kdump, sysfs_adopted)
 	}
 }
 
-/* One leaf of a domain's page table, as debugfs dumps it. */
-struct dom_page {
-	__u64 iova, phys, size;
-};
-
-/*
- * The leaves of the domain a device is attached to: the lines of its
- * domain_translation_struct (IOVA_PFN | the entry of each level, the leaf
- * last: 5 entries for a 4 KiB page, 4 for 2 MiB, 3 for 1 GiB).
- */
-static int domain_pages(const char *bdf, struct dom_page **pages, int *nr)
-{
-	char path[256], *buf, *line, *save, *p;
-
-	snprintf(path, sizeof(path),
-		 "/sys/kernel/debug/iommu/intel/0000:%s/domain_translation_struct",
-		 bdf);
-	buf = read_all(path);
-	if (!buf)
-		return -1;
-	*pages = NULL;
-	*nr = 0;
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		__u64 pfn, leaf = 0;
-		int n = 0, i;
-
-		p = strchr(line, '|');
-		if (strncmp(line, "0x", 2) || !p)
-			continue;
-		pfn = strtoull(line, NULL, 16);
-		for (p = strtok(p + 1, " \t"); p; p = strtok(NULL, " \t")) {
-			leaf = strtoull(p, NULL, 16);
-			n++;
-		}
-		i = push((void **)pages, nr, sizeof(**pages));
-		if (i < 0)
-			break;
-		(*pages)[i].iova = pfn * PAGE_SZ;
-		(*pages)[i].size = PAGE_SZ << (n == 4 ? 9 : n == 3 ? 18 : 0);
-		(*pages)[i].phys = leaf & ADDR_MASK & ~((*pages)[i].size - 1);
-	}
-	free(buf);
-	return 0;
-}
-
-/* What @iova translates to in @pages, or -1. */
-static __u64 domain_lookup(const struct dom_page *pages, int nr, __u64 iova)
-{
-	int i;
-
-	for (i = 0; i < nr; i++)
-		if (iova >= pages[i].iova && iova - pages[i].iova < pages[i].size)
-			return pages[i].phys + iova - pages[i].iova;
-	return -1ULL;
-}
 
 /* Old pages of @c translating as they did in the crashed kernel. */
 static int old_pages_kept(const struct old_ctx *c, const struct dom_page *pages,
@@ -1356,15 +767,15 @@ TEST_F(kdump, handover)
 	 * other device after that release, so that a sibling in the same
 	 * group (one domain) is seen to keep its old pages.
 	 */
-	for (k = 0; k < 2 * self->o.nr_ctx; k++) {
-		const struct old_ctx *c = &self->o.ctx[k % self->o.nr_ctx];
-		const char *name = self->o.iommu[c->iommu].name;
+	for (k = 0; k < 2 * self->o->nr_ctx; k++) {
+		const struct old_ctx *c = &self->o->ctx[k % self->o->nr_ctx];
+		const char *name = self->o->iommu[c->iommu].name;
 		bool named = cmdline_has("lab.handover", c->bdf);
 		const char *state;
 		char path[256];
 		FILE *f;
 
-		pass = k / self->o.nr_ctx;
+		pass = k / self->o->nr_ctx;
 		if (named != !pass)
 			continue;
 		r = ctx_row(&self->contexts, name, c->bdf);
@@ -1402,7 +813,7 @@ TEST_F(kdump, handover)
 		}
 		released++;
 		/* What a handed-over sibling still uses stays mapped. */
-		if (!sibling_handed_over(&self->o, &self->contexts, c))
+		if (!sibling_handed_over(self->o, &self->contexts, c))
 			EXPECT_EQ(0, kept)
 				TH_LOG("%s %s released: %d of %d old pages still translate",
 				       name, c->bdf, kept, total);

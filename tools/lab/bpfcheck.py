@@ -21,6 +21,8 @@ a kernel address (kva-hits, must be empty).
 import os
 import re
 
+from debugfs import read_table
+
 HANDOVER_SUM = re.compile(
     r"^device (\S+) handovers=(\d+) kept=(\d+) skipped=(\d+) "
     r"releases=(\d+) unmapped=(\d+) faults=(\d+)$")
@@ -37,14 +39,6 @@ def _read(path):
         return None
 
 
-def _tsv(path):
-    lines = _read(path)
-    if not lines:
-        return []
-    head = lines[0].split("\t")
-    return [dict(zip(head, line.split("\t"))) for line in lines[1:] if line]
-
-
 def _nr_dids(rows):
     n = 0
     for r in rows:
@@ -56,28 +50,20 @@ def _nr_dids(rows):
     return n
 
 
-def check_bpftrace(rundir, bdf, dmesg_faults, live_faults=False):
-    """(ok, detail, figures) of one run's cap/bpftrace/.  @live_faults:
-    bdf was released while its DMA still ran (lab.release_in_window_ms),
-    so the scripts must have seen faults, as many as the ring buffer and
-    dmesg hold."""
-    bpf, kd = f"{rundir}/cap/bpftrace", f"{rundir}/cap/kdump"
-    fig, bad = {}, []
-    if not os.path.isdir(bpf):
-        return False, "no cap/bpftrace (the scripts did not run)", fig
-
-    # Boot-time events from the ring buffer against the kdump/ report.
+def ring_vs_report(bpf, kd, dmesg_faults, fig, bad):
+    """Boot-time events from the ring buffer against the kdump/ report;
+    the dmar_fault events of the ring buffer."""
     ring = [m.groups() for m in map(RING_EVENT.search, _read(f"{bpf}/trace")
                                     or []) if m]
     count = {}
     for ev, _ in ring:
         count[ev] = count.get(ev, 0) + 1
-    contexts = _tsv(f"{kd}/contexts")
+    contexts = read_table(f"{kd}/contexts")
     want = {
         "adopted": sum(1 for c in contexts if c.get("state") == "adopted"),
         "refused": sum(1 for c in contexts if c.get("state") == "refused"),
-        "dids": _nr_dids(_tsv(f"{kd}/domain_ids")),
-        "ranges": len(_tsv(f"{kd}/iova_ranges")),
+        "dids": _nr_dids(read_table(f"{kd}/domain_ids")),
+        "ranges": len(read_table(f"{kd}/iova_ranges")),
     }
     got = {
         "adopted": count.get("kdump_context_adopted", 0),
@@ -97,9 +83,12 @@ def check_bpftrace(rundir, bdf, dmesg_faults, live_faults=False):
     if dmesg_faults is not None and logged != dmesg_faults:
         bad.append(f"ring buffer logged faults {logged} != dmesg "
                    f"{dmesg_faults}")
+    return ring_faults
 
-    # sysfs against kdump/summary.
-    summary = _tsv(f"{kd}/summary")
+
+def sysfs_vs_summary(bpf, kd, bad):
+    """Each IOMMU's sysfs kdump_adopted against kdump/summary."""
+    summary = read_table(f"{kd}/summary")
     sysfs = dict(line.split(": ", 1) for line in
                  _read(f"{bpf}/sysfs") or [] if ": " in line)
     for s in summary:
@@ -112,57 +101,82 @@ def check_bpftrace(rundir, bdf, dmesg_faults, live_faults=False):
     if not summary:
         bad.append("no kdump/summary")
 
-    # Live scripts: the late hand-over and the release of bdf.
+
+def live_handover(rundir, bpf, bdf, fig, bad):
+    """kdump_handover.bt's summary: the late hand-over and the release of
+    bdf, each seen once.  Its values, or None."""
     ho = [m for m in map(HANDOVER_SUM.match,
                          _read(f"{bpf}/kdump_handover.out") or []) if m]
     if not ho:
         bad.append("kdump_handover.bt printed no summary")
-    else:
-        keys = ("handovers", "kept", "skipped", "releases", "unmapped",
-                "faults")
-        vals = dict(zip(keys, map(int, ho[-1].groups()[1:])))
-        for k, v in vals.items():
-            fig[f"bpf_live_{k}"] = v
-        after = {c["bdf"]: c for c in _tsv(
-            f"{rundir}/cap/handover/contexts-after")}
-        state = after.get(bdf, {}).get("handover")
-        if vals["handovers"] != 1 or not vals["kept"] or vals["skipped"]:
-            bad.append(f"hand-over of {bdf} seen {vals['handovers']} times,"
-                       f" kept {vals['kept']}, skipped {vals['skipped']}")
-        if vals["releases"] != 1 or state != "released":
-            bad.append(f"release of {bdf} seen {vals['releases']} times, "
-                       f"kdump/contexts says {state}")
+        return None
+    keys = ("handovers", "kept", "skipped", "releases", "unmapped", "faults")
+    vals = dict(zip(keys, map(int, ho[-1].groups()[1:])))
+    for k, v in vals.items():
+        fig[f"bpf_live_{k}"] = v
+    after = {c["bdf"]: c for c in read_table(
+        f"{rundir}/cap/handover/contexts-after")}
+    state = after.get(bdf, {}).get("handover")
+    if vals["handovers"] != 1 or not vals["kept"] or vals["skipped"]:
+        bad.append(f"hand-over of {bdf} seen {vals['handovers']} times,"
+                   f" kept {vals['kept']}, skipped {vals['skipped']}")
+    if vals["releases"] != 1 or state != "released":
+        bad.append(f"release of {bdf} seen {vals['releases']} times, "
+                   f"kdump/contexts says {state}")
+    return vals
+
+
+def timeline(bpf, fig, bad):
+    """kdump_timeline.bt counted one hand-over and one release."""
     tl = {m.group(1): int(m.group(2)) for m in map(
         TIMELINE_COUNT.match, _read(f"{bpf}/kdump_timeline.out") or []) if m}
     fig["bpf_timeline_counts"] = tl
     if tl.get("kdump_handover") != 1 or tl.get("kdump_release") != 1:
         bad.append(f"kdump_timeline.bt counted {tl}")
+
+
+def fault_scripts(bpf, ring_faults, dmesg_faults, live_faults, ho, fig, bad):
+    """dmar_faults.bt against the ring buffer, dmesg, kdump_handover.bt."""
     fs = [m for m in map(FAULT_SUM.match,
                          _read(f"{bpf}/dmar_faults.out") or []) if m]
     if not fs:
         bad.append("dmar_faults.bt printed no summary")
-    else:
-        fig["bpf_faults_total"], fig["bpf_faults_logged"] = map(
-            int, fs[-1].groups())
-        if fig["bpf_faults_total"] > len(ring_faults):
-            bad.append("dmar_faults.bt counted more faults than the ring "
-                       "buffer holds")
-        if live_faults:
-            # Nothing faulted before the scripts attached: all three
-            # counts are of the same faults.
-            if not fig["bpf_faults_total"]:
-                bad.append("released in the window, yet no fault seen")
-            if fig["bpf_faults_total"] != len(ring_faults):
-                bad.append(f"dmar_faults.bt total {fig['bpf_faults_total']}"
-                           f" != ring buffer {len(ring_faults)}")
-            if fig["bpf_faults_logged"] != dmesg_faults:
-                bad.append(f"dmar_faults.bt logged "
-                           f"{fig['bpf_faults_logged']} != dmesg "
-                           f"{dmesg_faults}")
-            if ho and vals["faults"] != fig["bpf_faults_total"]:
-                bad.append(f"kdump_handover.bt faults {vals['faults']} != "
-                           f"dmar_faults.bt {fig['bpf_faults_total']}")
+        return
+    total, logged = map(int, fs[-1].groups())
+    fig["bpf_faults_total"], fig["bpf_faults_logged"] = total, logged
+    if total > len(ring_faults):
+        bad.append("dmar_faults.bt counted more faults than the ring "
+                   "buffer holds")
+    if not live_faults:
+        return
+    # Nothing faulted before the scripts attached: all three counts are
+    # of the same faults.
+    if not total:
+        bad.append("released in the window, yet no fault seen")
+    if total != len(ring_faults):
+        bad.append(f"dmar_faults.bt total {total} != ring buffer "
+                   f"{len(ring_faults)}")
+    if logged != dmesg_faults:
+        bad.append(f"dmar_faults.bt logged {logged} != dmesg {dmesg_faults}")
+    if ho and ho["faults"] != total:
+        bad.append(f"kdump_handover.bt faults {ho['faults']} != "
+                   f"dmar_faults.bt {total}")
 
+
+def check_bpftrace(rundir, bdf, dmesg_faults, live_faults=False):
+    """(ok, detail, figures) of one run's cap/bpftrace/.  @live_faults:
+    bdf was released while its DMA still ran (lab.release_in_window_ms),
+    so the scripts must have seen faults, as many as the ring buffer and
+    dmesg hold."""
+    bpf, kd = f"{rundir}/cap/bpftrace", f"{rundir}/cap/kdump"
+    fig, bad = {}, []
+    if not os.path.isdir(bpf):
+        return False, "no cap/bpftrace (the scripts did not run)", fig
+    ring_faults = ring_vs_report(bpf, kd, dmesg_faults, fig, bad)
+    sysfs_vs_summary(bpf, kd, bad)
+    ho = live_handover(rundir, bpf, bdf, fig, bad)
+    timeline(bpf, fig, bad)
+    fault_scripts(bpf, ring_faults, dmesg_faults, live_faults, ho, fig, bad)
     hits = _read(f"{bpf}/kva-hits")
     if hits:
         bad.append("kernel addresses in " + " ".join(hits))

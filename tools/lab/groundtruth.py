@@ -21,74 +21,23 @@ walk, exactly and for every device.
 
 import json
 import os
-import re
 
-BDF_RE = re.compile(r"^(?:[0-9a-f]{4}:)?([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])")
-VTD_PAGE = 4096
+import debugfs
+from debugfs import norm_bdf, read_table
 
-
-def norm_bdf(text):
-    """'0000:00:02.0' / '00:02.0' → '00:02.0'."""
-    m = BDF_RE.match(text.strip().lower())
-    return f"{m.group(1)}:{m.group(2)}.{m.group(3)}" if m else text.strip()
+VTD_PAGE = debugfs.VTD_PAGE
 
 
 def parse_contexts(path):
-    """debugfs dmar_translation_struct → {(iommu, bdf): info}."""
-    out, iommu = {}, None
-    with open(path) as f:
-        for line in f:
-            m = re.match(r"IOMMU (\S+): Root Table Address: (0x[0-9a-f]+)", line)
-            if m:
-                iommu = m.group(1)
-                continue
-            cols = line.rstrip("\n").split("\t")
-            if not BDF_RE.match(cols[0]) or len(cols) < 5:
-                continue
-            bdf = norm_bdf(cols[0])
-            ctx_hi, ctx_lo = (int(x, 16) for x in cols[2].split(":"))
-            pasid = int(cols[3])
-            pe = [int(x, 16) for x in cols[4].split(":")]  # val2:val1:val0
-            if pasid < 0:   # legacy
-                info = {"did": (ctx_hi >> 8) & 0xffff, "aw": ctx_hi & 7,
-                        "tt": (ctx_lo >> 2) & 3, "mode": "legacy"}
-            else:
-                info = {"did": pe[1] & 0xffff, "pgtt": (pe[2] >> 6) & 7,
-                        "aw": (pe[2] >> 2) & 7, "mode": "scalable",
-                        "pasid": pasid}
-            # keep the RID2PASID (pasid 0) entry when several are listed
-            out.setdefault((iommu, bdf), info)
-    return out
-
-
-def _leaf_size(entries):
-    """Page size of a leaf from its path [PDPE, PDE, PTE] (PS = bit 7)."""
-    for level, val in zip((3, 2, 1), entries):
-        if val is None:
-            break
-        if level > 1 and val & (1 << 7):
-            return VTD_PAGE << (9 * (level - 1))
-    return VTD_PAGE
+    """debugfs dmar_translation_struct -> {(iommu, bdf): info}."""
+    return debugfs.read_translation_struct(path)
 
 
 def parse_domain(path):
-    """<BDF>/domain_translation_struct → [(start, end_excl, perm)] of
+    """<BDF>/domain_translation_struct -> [(start, end_excl, perm)] of
     contiguous IOVA ranges with the same permissions."""
-    leaves = []
-    with open(path) as f:
-        for line in f:
-            if "|" not in line or not line.startswith("0x"):
-                continue
-            pfn_s, rest = line.split("|", 1)
-            vals = [int(x, 16) for x in rest.split()]
-            # vals: PML5E PML4E PDPE [PDE [PTE]]
-            path_ = vals[2:] + [None] * (5 - len(vals))
-            size = _leaf_size(path_)
-            leaf = [v for v in vals if v][-1]
-            perm = ("r" if leaf & 1 else "-") + ("w" if leaf & 2 else "-")
-            start = int(pfn_s, 16) * VTD_PAGE
-            leaves.append((start, start + size, perm))
-    return coalesce(leaves)
+    return coalesce([(iova, iova + size, debugfs.entry_perm(leaf))
+                     for iova, size, leaf in debugfs.read_domain(path)])
 
 
 def coalesce(ranges):
@@ -99,16 +48,6 @@ def coalesce(ranges):
         else:
             out.append((start, end, perm))
     return out
-
-
-def read_tsv(path):
-    """Tab-separated file with a header line → list of dicts."""
-    with open(path) as f:
-        rows = [l.rstrip("\n").split("\t") for l in f if l.strip()]
-    if not rows:
-        return []
-    head = rows[0]
-    return [dict(zip(head, r)) for r in rows[1:]]
 
 
 def _perm(text):
@@ -123,7 +62,7 @@ def parse_iova_ranges(path):
     """kdump/iova_ranges → {bdf: [(start, end_excl, perm)]}.  'end' may be
     inclusive or exclusive: the pages column decides."""
     out = {}
-    for row in read_tsv(path):
+    for row in read_table(path):
         start, end = int(row["start"], 0), int(row["end"], 0)
         pages = int(row.get("pages", "0"), 0)
         if pages and (end + 1 - start) == pages * VTD_PAGE:
@@ -153,7 +92,7 @@ def walk_truth(rundir):
     if not os.path.exists(os.path.join(w, "iova_ranges")):
         return None
     ctx = {(r["iommu"], norm_bdf(r["bdf"])): {"did": int(r["did"])}
-           for r in read_tsv(os.path.join(w, "contexts"))}
+           for r in read_table(os.path.join(w, "contexts"))}
     return ctx, parse_iova_ranges(os.path.join(w, "iova_ranges"))
 
 
@@ -177,11 +116,7 @@ def walk_vs_snapshot(rundir):
     if walk is None or not os.path.exists(
             os.path.join(rundir, "gt", "dmar_translation_struct")):
         return None
-    try:
-        with open(os.path.join(rundir, "scenario.json")) as f:
-            volatile = set(json.load(f).get("gt_volatile", []))
-    except OSError:
-        volatile = set()
+    volatile = volatile_bdfs(rundir)
     snap_ctx, snap_ranges = ground_truth(rundir)
     problems = []
     if {b for _, b in snap_ctx} != {b for _, b in walk[0]}:
@@ -203,7 +138,75 @@ def root_refused(kdump):
     spath = os.path.join(kdump, "summary")
     if not os.path.exists(spath):
         return False
-    return any(r.get("state") == "root-refused" for r in read_tsv(spath))
+    return any(r.get("state") == "root-refused" for r in read_table(spath))
+
+
+def not_judged(rows, gt_ctx, kdump):
+    """{bdf: "state/reason"} of the contexts the capture kernel did not
+    adopt; a refused context table ("BB:*.*") or root table (summary
+    state root-refused) covers every context below it: those contexts
+    were never judged one by one.  And {bus: why} of those tables."""
+    refused = {norm_bdf(r["bdf"]): f"{r.get('state')}/{r.get('reason')}"
+               for r in rows if r.get("state", "adopted") != "adopted"}
+    whole = {b[:2]: why for b, why in refused.items() if b.endswith(":*.*")}
+    if root_refused(kdump):
+        whole = {f"{b:02x}": "refused/root" for b in range(256)}
+    for _, bdf in gt_ctx:
+        if bdf[:2] in whole:
+            refused.setdefault(bdf, whole[bdf[:2]])
+    return refused, whole
+
+
+def compare_dids(gt_ctx, cap):
+    """Domain-ids of the adopted contexts against the truth."""
+    problems = []
+    for (iommu, bdf), info in gt_ctx.items():
+        row = cap.get((iommu, bdf)) or next(
+            (r for (_, b), r in cap.items() if b == bdf), None)
+        # A refused context's domain-id is what the damaged entry says,
+        # or unknown (never read): only adopted ones count.
+        if not row or row.get("state", "adopted") != "adopted":
+            continue
+        if row.get("did", "").strip() in ("", "-"):
+            continue
+        try:
+            did = int(row["did"], 0)
+        except ValueError:
+            continue
+        if did != info["did"]:
+            problems.append(f"{bdf} did {did} != first kernel {info['did']}")
+    return problems
+
+
+def compare_contexts(kdump, gt_ctx):
+    """(problems, refused) of kdump/contexts against the truth's contexts;
+    contexts the capture kernel did not adopt carry no ranges by design
+    (refused: listed in the detail, their ranges not compared)."""
+    cpath = os.path.join(kdump, "contexts")
+    if not os.path.exists(cpath):
+        return ["kdump/contexts missing"], {}
+    rows = read_table(cpath, need=("bdf",))
+    cap = {(r.get("iommu", ""), norm_bdf(r["bdf"])): r for r in rows}
+    refused, whole = not_judged(rows, gt_ctx, kdump)
+    gt_bdfs = {b for _, b in gt_ctx if b[:2] not in whole}
+    cap_bdfs = {b for _, b in cap if not b.endswith(":*.*")}
+    problems = []
+    if gt_bdfs - cap_bdfs:
+        problems.append("contexts missing: " +
+                        " ".join(sorted(gt_bdfs - cap_bdfs)))
+    if cap_bdfs - gt_bdfs:
+        problems.append("contexts extra: " +
+                        " ".join(sorted(cap_bdfs - gt_bdfs)))
+    return problems + compare_dids(gt_ctx, cap), refused
+
+
+def volatile_bdfs(rundir):
+    """The scenario's gt_volatile (scenario.json), or none."""
+    try:
+        with open(os.path.join(rundir, "scenario.json")) as f:
+            return set(json.load(f).get("gt_volatile", []))
+    except OSError:
+        return set()
 
 
 def compare_ground_truth(rundir):
@@ -212,11 +215,6 @@ def compare_ground_truth(rundir):
         return None
     if not os.path.exists(os.path.join(rundir, "gt", "dmar_translation_struct")):
         return False, "no ground truth saved by the first kernel"
-    try:
-        with open(os.path.join(rundir, "scenario.json")) as f:
-            volatile = set(json.load(f).get("gt_volatile", []))
-    except OSError:
-        volatile = set()
     walk = walk_truth(rundir)
     if walk is not None:
         # exact truth: the crashed kernel's tables at the panic
@@ -224,58 +222,14 @@ def compare_ground_truth(rundir):
         volatile, source = set(), "dump walk"
     else:
         gt_ctx, gt_ranges = ground_truth(rundir)
-        source = "debugfs snapshot"
-    problems = []
-
-    refused = {}
-    cpath = os.path.join(kdump, "contexts")
-    if os.path.exists(cpath):
-        rows = read_tsv(cpath)
-        cap = {(r.get("iommu", ""), norm_bdf(r["bdf"])): r for r in rows}
-        # Contexts the capture kernel did not adopt carry no ranges by
-        # design; their ranges are not compared (listed in the detail).
-        refused = {norm_bdf(r["bdf"]): f"{r.get('state')}/{r.get('reason')}"
-                   for r in rows if r.get("state", "adopted") != "adopted"}
-        # A refused context table ("BB:*.*") or root table (summary state
-        # root-refused) covers every context below it: those contexts
-        # were never judged one by one.
-        whole = {b[:2]: why for b, why in refused.items()
-                 if b.endswith(":*.*")}
-        if root_refused(kdump):
-            whole = {f"{b:02x}": "refused/root" for b in range(256)}
-        for _, bdf in gt_ctx:
-            if bdf[:2] in whole:
-                refused.setdefault(bdf, whole[bdf[:2]])
-        gt_bdfs = {b for _, b in gt_ctx if b[:2] not in whole}
-        cap_bdfs = {b for _, b in cap if not b.endswith(":*.*")}
-        if gt_bdfs - cap_bdfs:
-            problems.append("contexts missing: " + " ".join(sorted(gt_bdfs - cap_bdfs)))
-        if cap_bdfs - gt_bdfs:
-            problems.append("contexts extra: " + " ".join(sorted(cap_bdfs - gt_bdfs)))
-        for (iommu, bdf), info in gt_ctx.items():
-            row = cap.get((iommu, bdf)) or next(
-                (r for (_, b), r in cap.items() if b == bdf), None)
-            # A refused context's domain-id is what the damaged entry
-            # says, or unknown (never read): only adopted ones count.
-            if row and row.get("state", "adopted") != "adopted":
-                continue
-            if row and row.get("did", "").strip() not in ("", "-"):
-                try:
-                    did = int(row["did"], 0)
-                except ValueError:
-                    continue
-                if did != info["did"]:
-                    problems.append(f"{bdf} did {did} != first kernel {info['did']}")
-    else:
-        problems.append("kdump/contexts missing")
-
+        volatile, source = volatile_bdfs(rundir), "debugfs snapshot"
+    problems, refused = compare_contexts(kdump, gt_ctx)
     rpath = os.path.join(kdump, "iova_ranges")
     if os.path.exists(rpath):
         ref = {b: r for b, r in gt_ranges.items() if b not in refused}
         problems += compare_ranges(ref, parse_iova_ranges(rpath), volatile)
     else:
         problems.append("kdump/iova_ranges missing")
-
     note = ""
     if refused:
         note = " (not adopted: " + ", ".join(

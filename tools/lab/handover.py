@@ -25,41 +25,33 @@ check passes on stock when the problem shows, on ours when it does not.
 import os
 import re
 
-PAGE = 4096
+import debugfs
+from debugfs import read_table
+
+PAGE = debugfs.VTD_PAGE
 WINDOW = re.compile(r"window: iova (0x[0-9a-f]+) size (0x[0-9a-f]+)")
 STALE = re.compile(r"window: (\d+) of (\d+) new buffers written by stale DMA")
 
 
 def old_ranges(rundir, bdf):
-    """[(start, end)] of the crashed kernel's mapped IOVA for bdf."""
+    """[(start, end)] of the crashed kernel's mapped IOVA for bdf (end
+    inclusive), None without a walk of the dump."""
     path = f"{rundir}/walk/iova_ranges"
-    out = []
     if not os.path.exists(path):
         return None
-    with open(path) as f:
-        next(f, None)
-        for line in f:
-            col = line.rstrip("\n").split("\t")
-            if len(col) >= 4 and col[1] == bdf:
-                out.append((int(col[2], 16), int(col[3], 16)))
-    return out
+    return [(int(r["start"], 16), int(r["end"], 16))
+            for r in read_table(path, need=("bdf", "start", "end"))
+            if r["bdf"] == bdf]
 
 
 def mapped_pages(path):
     """IOVA page numbers a domain_translation_struct file lists."""
-    pages = set()
-    if not os.path.exists(path):
+    leaves = debugfs.read_domain(path)
+    if leaves is None:
         return None
-    with open(path) as f:
-        for line in f:
-            if not line.startswith("0x") or "|" not in line:
-                continue
-            pfn_txt, rest = line.split("|", 1)
-            ncols = len(rest.split())
-            # 5 columns: a 4K leaf; 4: 2M; 3: 1G (see debugfs.c).
-            span = {5: 1, 4: 512, 3: 512 * 512}.get(ncols, 1)
-            pfn = int(pfn_txt.strip(), 16)
-            pages.update(range(pfn, pfn + span))
+    pages = set()
+    for iova, size, _leaf in leaves:
+        pages.update(range(iova // PAGE, (iova + size) // PAGE))
     return pages
 
 
@@ -84,61 +76,36 @@ def stale_buffers(rundir):
 
 
 def handover_state(rundir, bdf, name="cap/handover/contexts-before"):
-    """The hand-over column of bdf in a saved kdump/contexts."""
-    path = f"{rundir}/{name}"
-    if not os.path.exists(path):
-        return None
-    with open(path) as f:
-        for line in f:
-            col = line.rstrip("\n").split("\t")
-            if len(col) >= 9 and col[1] == bdf:
-                return col[8]
-    return None
+    """The handover column of bdf in a saved kdump/contexts."""
+    rows = read_table(f"{rundir}/{name}", need=("bdf", "handover"))
+    return next((r["handover"] for r in rows if r["bdf"] == bdf), None)
 
 
-def check_handover(rundir, bdf, ours, faults=0, expect="any"):
-    """(ok, detail, figures) for the device bdf; faults: DMAR faults seen.
+def judge_stock(fig, faults, expect):
+    """(ok, detail) on stock: passes when the window shows the problem."""
+    shown = [f"{faults} DMAR faults"] if faults else []
+    if fig["new_iova_overlaps"]:
+        shown.append(f"{fig['new_iova_overlaps']} new IOVAs in old ranges")
+    if fig["stale_dma_buffers"]:
+        shown.append(f"{fig['stale_dma_buffers']} new buffers written "
+                     "by stale DMA")
+    if not shown:
+        return False, "the window showed no problem on stock"
+    if expect == "faults" and not faults:
+        return False, ("stock: no DMAR fault in the window (" +
+                       ", ".join(shown) + ")")
+    return True, "stock: " + ", ".join(shown)
 
-    expect "faults": on stock, only DMAR faults count as the problem
-    showing (the crashed kernel's IOVAs were out of the new allocator's
-    reach, so no reuse can hide it)."""
-    fig = {}
-    ranges = old_ranges(rundir, bdf)
-    if ranges is None:
-        return False, "no walk of the dump (walk/iova_ranges)", fig
-    old = set()
-    for start, end in ranges:
-        old.update(range(start // PAGE, end // PAGE + 1))
 
-    new = window_iovas(rundir)
-    fig["new_iovas"] = len(new)
-    fig["new_iova_overlaps"] = sum(
-        1 for iova, size in new
-        if any(iova <= end and iova + size - 1 >= start
-               for start, end in ranges))
-    fig["stale_dma_buffers"] = stale_buffers(rundir)
+def judge_ours(rundir, bdf, old, fig):
+    """Problems on ours: the new domain maps every old page, drops them
+    on release, no new IOVA in an old range, no stale DMA."""
     problems = []
-    if not new or fig["stale_dma_buffers"] is None:
-        return False, "the window driver did not run to the end", fig
-    if not ours:
-        shown = [f"{faults} DMAR faults"] if faults else []
-        if fig["new_iova_overlaps"]:
-            shown.append(f"{fig['new_iova_overlaps']} new IOVAs in old ranges")
-        if fig["stale_dma_buffers"]:
-            shown.append(f"{fig['stale_dma_buffers']} new buffers written "
-                         "by stale DMA")
-        if not shown:
-            return False, "the window showed no problem on stock", fig
-        if expect == "faults" and not faults:
-            return False, ("stock: no DMAR fault in the window (" +
-                           ", ".join(shown) + ")"), fig
-        return True, "stock: " + ", ".join(shown), fig
     if fig["new_iova_overlaps"]:
         problems.append(f"{fig['new_iova_overlaps']} new IOVAs overlap old ranges")
     if fig["stale_dma_buffers"]:
         problems.append(f"{fig['stale_dma_buffers']} new buffers written by "
                         "stale DMA")
-
     fig["handover_state"] = handover_state(rundir, bdf)
     before = mapped_pages(f"{rundir}/cap/handover/before")
     after = mapped_pages(f"{rundir}/cap/handover/after")
@@ -156,6 +123,34 @@ def check_handover(rundir, bdf, ours, faults=0, expect="any"):
                             "mapped after release")
     if fig["handover_state"] != "handed-over":
         problems.append(f"hand-over state {fig['handover_state']}")
+    return problems
+
+
+def check_handover(rundir, bdf, ours, faults=0, expect="any"):
+    """(ok, detail, figures) for the device bdf; faults: DMAR faults seen.
+
+    expect "faults": on stock, only DMAR faults count as the problem
+    showing (the crashed kernel's IOVAs were out of the new allocator's
+    reach, so no reuse can hide it)."""
+    fig = {}
+    ranges = old_ranges(rundir, bdf)
+    if ranges is None:
+        return False, "no walk of the dump (walk/iova_ranges)", fig
+    old = set()
+    for start, end in ranges:
+        old.update(range(start // PAGE, end // PAGE + 1))
+    new = window_iovas(rundir)
+    fig["new_iovas"] = len(new)
+    fig["new_iova_overlaps"] = sum(
+        1 for iova, size in new
+        if any(iova <= end and iova + size - 1 >= start
+               for start, end in ranges))
+    fig["stale_dma_buffers"] = stale_buffers(rundir)
+    if not new or fig["stale_dma_buffers"] is None:
+        return False, "the window driver did not run to the end", fig
+    if not ours:
+        return judge_stock(fig, faults, expect) + (fig,)
+    problems = judge_ours(rundir, bdf, old, fig)
     detail = "; ".join(problems) or (
         f"{fig.get('legacy_pages')} old pages kept, dropped on release; "
         f"{fig['new_iovas']} new IOVAs, none in an old range, "

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """The lab's scenarios, as data.  tools/lab/lab.py runs them.
 
-Keys (defaults in lab.py DEFAULTS):
+Keys (defaults in DEFAULTS below; scenario_list() applies them):
   name            unique; also the results directory name
   kernel          "ours" | "off" | "stock": which build/<kernel>/bzImage
                   boots ("off": our tree built with
@@ -18,7 +18,14 @@ Keys (defaults in lab.py DEFAULTS):
   selftest_break  "" or lab.selftest_break= for the capture kernel's
                   selftests (dids, ranges, table, kva, handover): a negative
                   control, the "selftests" check then wants a failure
-  checks          verdict checks, see lab.py CHECKS
+  checks          verdict checks: names of lab_checks.CHECKS (dump,
+                  clean_logs, dma_after_panic, faults, mainline_copy,
+                  kunit, selftests, refused, ground_truth, capture_nic,
+                  handover, bpftrace)
+  udp_rate        packets/s of the UDP stream
+  memory          the guest's RAM (QEMU -m)
+  panic_delay_ms  the panic moved this long after the RX DMA is seen
+                  (make soak)
   timeout         hard limit for the whole run, seconds
   bpftrace        True: attach the bpftrace disk (build/image/bpftrace.ext2)
   gt_volatile     BDFs whose mappings churn (e1000e RX refill), compared
@@ -46,6 +53,31 @@ Keys (defaults in lab.py DEFAULTS):
                   capture kernel brought the NIC up and received on it
                   ("any": no state required, nothing received required)
 """
+
+DEFAULTS = {
+    "kernel": "ours",
+    "role": "first",
+    "iommu": "",
+    "devices": [],
+    "cmdline": "",
+    "capture": "",
+    "load": "udp",
+    "udp_rate": 50,
+    "expect_faults": False,
+    "selftest_break": "",
+    "checks": ["dump", "clean_logs", "dma_after_panic", "faults"],
+    "timeout": 240,
+    "memory": "1G",
+    "gt_volatile": ["00:02.0"],
+    "bpftrace": False,
+    "corrupt": "",
+    "expect_refused": [],
+    "capture_kernel": None,
+    "baseline": False,
+    "handover_expect": "any",
+    "capture_nic": "",
+    "panic_delay_ms": 0,
+}
 
 HDA = ["-audiodev", "none,id=snd0",
        "-device", "ich9-intel-hda,addr=0x1b",
@@ -678,3 +710,17 @@ def soak_list(n, scenario_list):
                         soak_base=base, panic_delay_ms=delay,
                         checks=SOAK_CHECKS))
     return out
+
+
+def scenario_list(include_extra=True):
+    """SCENARIOS (and EXTRA_SCENARIOS) with DEFAULTS filled in."""
+    out = [dict(DEFAULTS, **s) for s in SCENARIOS]
+    if include_extra:
+        out += [dict(DEFAULTS, **s) for s in EXTRA_SCENARIOS]
+    return out
+
+
+def check_checks(scenarios, known):
+    """Scenarios naming a check that is not in @known."""
+    return [f"{sc['name']}: no check {c}" for sc in scenarios
+            for c in sc.get("checks", []) if c not in known]

@@ -10,7 +10,8 @@ set -euo pipefail
 PKGS=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
       zstd rsync ccache dwarves sparse python3 perl kmod
       busybox-static kexec-tools makedumpfile
-      alsa-utils bpftrace)
+      alsa-utils bpftrace
+      shellcheck pyflakes3)
 
 need=()
 for p in "${PKGS[@]}"; do

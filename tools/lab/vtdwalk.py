@@ -13,7 +13,8 @@ and OUTDIR/iova_ranges (tab-separated, header line):
     iova_ranges  iommu bdf start end pages perm     (end inclusive)
 
 Legacy mode (root/context, second-level 3/4/5-level tables) and scalable
-mode (RID_PASID entry: first-level, second-level or pass-through).
+mode (the RID_PASID entry, see rid_pasid_entry(): first-level,
+second-level or pass-through).
 stdlib only; LZO/snappy/zstd pages (makedumpfile -l/-p/-z) are refused.
 """
 
@@ -169,14 +170,58 @@ def coalesce(leaves):
     return out
 
 
-def walk(mem, iommu, rtaddr):
-    """Contexts and ranges of one IOMMU: ([context rows], [range rows])."""
-    scalable = bool(rtaddr & (1 << 10))
-    root = rtaddr & ADDR_MASK
-    contexts, ranges, missing = [], [], []
-    roots = mem.qwords(root, 512)
-    if roots is None:
-        raise ValueError(f"{iommu}: root table {root:#x} not in the dump")
+# The RID_PASID rule, shared with the kselftest's oracle
+# (selftests/iommu_kdump_oracle.h, walk_pasid_dir()): in scalable mode a
+# request without PASID is translated through the PASID-table entry whose
+# number the context entry gives in its RID_PASID field (Intel VT-d
+# Architecture Specification 4.1, section 9.4 "Scalable-Mode Context-
+# Entry", RID_PASID: bits 83:64, i.e. bits 19:0 of the entry's second
+# qword).  Linux programs it to IOMMU_NO_PASID, 0, so in practice this is
+# PASID 0; the walk reads the field rather than assume it.
+RID_PASID_MASK = 0xFFFFF
+
+
+def rid_pasid_entry(mem, ce):
+    """The PASID-table entry (8 qwords) the scalable-mode context entry
+    @ce translates requests without PASID with, or None if not present:
+    PASID directory entry RID_PASID >> 6, table entry RID_PASID & 63."""
+    pasid = ce[1] & RID_PASID_MASK
+    de = mem.qwords((ce[0] & ADDR_MASK) + 8 * (pasid >> 6), 1)
+    if de is None or not de[0] & 1:
+        return None
+    pe = mem.qwords((de[0] & ADDR_MASK) + 64 * (pasid & 63), 8)
+    if pe is None or not pe[0] & 1:
+        return None
+    return pe
+
+
+def scalable_context(mem, ce):
+    """(did, mode, tt, aw, pgd, levels, first_level) of a scalable-mode
+    context from its RID_PASID entry, or None."""
+    pe = rid_pasid_entry(mem, ce)
+    if pe is None:
+        return None
+    pgtt, aw = (pe[0] >> 6) & 7, (pe[0] >> 2) & 7
+    did = pe[1] & 0xFFFF
+    if pgtt == 1:      # first-level only
+        levels = 5 if (pe[2] >> 2) & 3 else 4
+        return did, "fl", pgtt, aw, pe[2] & ADDR_MASK, levels, True
+    if pgtt in (2, 3):
+        return did, "sl", pgtt, aw, pe[0] & ADDR_MASK, aw + 2, False
+    return did, f"pgtt{pgtt}", pgtt, aw, 0, 0, False
+
+
+def legacy_context(ce):
+    """(did, mode, tt, aw, pgd, levels, first_level) of a legacy context."""
+    tt, aw = (ce[0] >> 2) & 3, ce[1] & 7
+    did = (ce[1] >> 8) & 0xFFFF
+    if tt in (0, 1):
+        return did, "legacy", tt, aw, ce[0] & ADDR_MASK, aw + 2, False
+    return did, "legacy-pt", tt, aw, 0, 0, False
+
+
+def context_entries(mem, roots, scalable):
+    """(bus, devfn, context entry) of every present context."""
     for bus in range(256):
         lo, hi = roots[2 * bus], roots[2 * bus + 1]
         for devfn in range(256):
@@ -189,41 +234,33 @@ def walk(mem, iommu, rtaddr):
                 if not lo & 1:
                     break
                 ce = mem.qwords((lo & ADDR_MASK) + 16 * devfn, 2)
-            if ce is None or not ce[0] & 1:
-                continue
-            bdf = f"{bus:02x}:{devfn >> 3:02x}.{devfn & 7}"
-            if scalable:
-                de = mem.qwords(ce[0] & ADDR_MASK, 1)        # PASID dir[0]
-                if de is None or not de[0] & 1:
-                    continue
-                pe = mem.qwords(de[0] & ADDR_MASK, 8)        # PASID 0
-                if pe is None or not pe[0] & 1:
-                    continue
-                pgtt, aw = (pe[0] >> 6) & 7, (pe[0] >> 2) & 7
-                did = pe[1] & 0xFFFF
-                if pgtt == 1:      # first-level only
-                    levels = 5 if (pe[2] >> 2) & 3 else 4
-                    pgd, fl, mode = pe[2] & ADDR_MASK, True, "fl"
-                elif pgtt in (2, 3):
-                    levels = aw + 2
-                    pgd, fl, mode = pe[0] & ADDR_MASK, False, "sl"
-                else:
-                    levels, pgd, fl, mode = 0, 0, False, f"pgtt{pgtt}"
-                tt = pgtt
-            else:
-                tt, aw = (ce[0] >> 2) & 3, ce[1] & 7
-                did = (ce[1] >> 8) & 0xFFFF
-                if tt in (0, 1):
-                    levels, pgd, fl, mode = aw + 2, ce[0] & ADDR_MASK, False, "legacy"
-                else:
-                    levels, pgd, fl, mode = 0, 0, False, "legacy-pt"
-            contexts.append((iommu, bdf, did, mode, tt, aw, pgd))
-            if levels:
-                leaves = []
-                walk_pt(mem, pgd, levels, 0, fl, leaves, missing)
-                for start, end, perm in coalesce(leaves):
-                    ranges.append((iommu, bdf, start, end - 1,
-                                   (end - start) // PAGE, perm))
+            if ce is not None and ce[0] & 1:
+                yield bus, devfn, ce
+
+
+def walk(mem, iommu, rtaddr):
+    """Contexts and ranges of one IOMMU: ([context rows], [range rows],
+    [tables missing from the dump])."""
+    scalable = bool(rtaddr & (1 << 10))
+    root = rtaddr & ADDR_MASK
+    contexts, ranges, missing = [], [], []
+    roots = mem.qwords(root, 512)
+    if roots is None:
+        raise ValueError(f"{iommu}: root table {root:#x} not in the dump")
+    for bus, devfn, ce in context_entries(mem, roots, scalable):
+        bdf = f"{bus:02x}:{devfn >> 3:02x}.{devfn & 7}"
+        info = scalable_context(mem, ce) if scalable else legacy_context(ce)
+        if info is None:
+            continue
+        did, mode, tt, aw, pgd, levels, fl = info
+        contexts.append((iommu, bdf, did, mode, tt, aw, pgd))
+        if not levels:
+            continue
+        leaves = []
+        walk_pt(mem, pgd, levels, 0, fl, leaves, missing)
+        for start, end, perm in coalesce(leaves):
+            ranges.append((iommu, bdf, start, end - 1,
+                           (end - start) // PAGE, perm))
     return contexts, ranges, missing
 
 
