@@ -223,6 +223,14 @@ CORRUPT_SCENARIOS = [
             iommu="aw-bits=48,eim=on,x-scalable-mode=on,x-flts=on",
             checks=["dump", "clean_logs", "faults", "refused",
                     "selftests"]),
+    # A writable leaf of the NIC (its RX buffers) onto its own level-1
+    # table: in place, DMA in flight rewrites a table after it was
+    # checked, so the context is refused; copy mode uses copies and adopts.
+    corrupt("leaf-on-table", E1000E, [[E1000E, "table-dma-writable"]]),
+    corrupt("leaf-on-table", E1000E, [[E1000E, "table-dma-writable"]],
+            iommu="aw-bits=48,eim=on,x-scalable-mode=on,x-flts=on"),
+    corrupt("leaf-on-table", E1000E, [], expect_faults=False,
+            capture="intel_iommu_kdump=copy"),
     # Copy mode duplicates the tables it walks: refusals must free them.
     corrupt("leaf-in-crashk", E1000E, [[E1000E, "leaf-in-capture-ram"]],
             capture="intel_iommu_kdump=copy", **QUIET),

@@ -54,6 +54,7 @@ enum corrupt_mode {
 	CORRUPT_RTADDR,
 	CORRUPT_PASID_DIR,
 	CORRUPT_PASID_EXTRA,
+	CORRUPT_LEAF_ON_TABLE,
 	CORRUPT_NR_MODES
 };
 
@@ -70,6 +71,7 @@ static const char * const corrupt_mode_names[CORRUPT_NR_MODES] = {
 	[CORRUPT_RTADDR]		= "rtaddr",
 	[CORRUPT_PASID_DIR]		= "pasid-dir",
 	[CORRUPT_PASID_EXTRA]		= "pasid-extra",
+	[CORRUPT_LEAF_ON_TABLE]		= "leaf-on-table",
 };
 
 /* The device's translation as the hardware sees it. */
@@ -259,6 +261,39 @@ static int corrupt_leaves(struct corrupt_target *t, u64 table, int level,
 	return ret;
 }
 
+/*
+ * Point the first 4 KiB leaf below @table at the level-1 table that holds
+ * it, writable: DMA to that IOVA (a receive buffer, say) now rewrites the
+ * device's own page table.  Return: 0, or -ENOENT with no such leaf.
+ */
+static int corrupt_leaf_on_table(struct corrupt_target *t, u64 table,
+				 int level)
+{
+	u64 *pt = phys_to_virt(table);
+	u64 rw = t->first_level ? BIT_ULL(0) | BIT_ULL(1) :
+				  DMA_PTE_READ | DMA_PTE_WRITE;
+	int i;
+
+	for (i = 0; i < BIT(LEVEL_STRIDE); i++) {
+		u64 pte = READ_ONCE(pt[i]);
+
+		if (!(pte & (t->first_level ? BIT_ULL(0) : 3)))
+			continue;
+		if (level == 1) {
+			WRITE_ONCE(pt[i], (pte & ~PTE_ADDR_MASK) | table | rw);
+			pr_info("%02x:%02x.%d: leaf %d of table 0x%llx now maps that table, writable\n",
+				t->bus, PCI_SLOT(t->devfn), PCI_FUNC(t->devfn),
+				i, table);
+			return 0;
+		}
+		if (pte & PTE_LARGE)
+			continue;
+		if (!corrupt_leaf_on_table(t, pte & PTE_ADDR_MASK, level - 1))
+			return 0;
+	}
+	return -ENOENT;
+}
+
 static int corrupt_apply(enum corrupt_mode mode, struct corrupt_target *t)
 {
 	struct intel_iommu *iommu = t->iommu;
@@ -273,6 +308,7 @@ static int corrupt_apply(enum corrupt_mode mode, struct corrupt_target *t)
 	case CORRUPT_TABLE_IN_CRASHK:
 	case CORRUPT_LEAF_IN_CRASHK:
 	case CORRUPT_TABLE_LOOP:
+	case CORRUPT_LEAF_ON_TABLE:
 		if (!t->levels)
 			return -EOPNOTSUPP;
 		break;
@@ -304,6 +340,12 @@ static int corrupt_apply(enum corrupt_mode mode, struct corrupt_target *t)
 		pr_info("%02x:%02x.%d: %llu KiB of leaves now map the crash kernel's region, up to 0x%llx (%d)\n",
 			t->bus, PCI_SLOT(t->devfn), PCI_FUNC(t->devfn),
 			copied >> 10, (u64)corrupt_crashk_next, ret);
+		if (ret)
+			return ret;
+		break;
+	case CORRUPT_LEAF_ON_TABLE:
+		ret = corrupt_leaf_on_table(t, *t->ptr & PTE_ADDR_MASK,
+					    t->levels);
 		if (ret)
 			return ret;
 		break;

@@ -1322,6 +1322,70 @@ static void kdump_test_walk_upper_readonly(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, w->maps[i].perm, KDUMP_PERM_READ);
 }
 
+/*
+ * In place, a table a device may write is no longer what was checked:
+ * 00.0's level-1 table is mapped writable by a leaf of 00.1's.  00.0 is
+ * refused and left out of the new table; read-only, or in copy mode
+ * (where the tables in use are copies), both are adopted.
+ */
+static void dma_writable_case(struct kunit *test, bool copy, bool writable)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root_a = build_sample(test, t), root_b = build_sample(test, t);
+	u64 l1_a = virt_to_phys(t->page[3]), rootp, ctxp, *rt, *ctx, *new;
+	struct test_reader rd = {};
+	struct kdump_iommu *st = test_state(test, &t->mm, false, copy, &rd);
+	const struct kdump_context *a, *b;
+	struct root_entry *new_rt;
+
+	t->page[7][5] = l1_a | (writable ? SL_RW : BIT_ULL(0));
+	ctx = test_table(test, t, &ctxp);
+	ctx[0] = root_a | 1;
+	ctx[1] = 2 | (5 << 8);
+	ctx[2] = root_b | 1;
+	ctx[3] = 2 | (6 << 8);
+	rt = test_table(test, t, &rootp);
+	rt[0] = ctxp | 1;
+	new_rt = kunit_kzalloc(test, VTD_PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, new_rt);
+
+	KUNIT_ASSERT_EQ(test, kdump_judge_root_table(st, rootp, new_rt), 0);
+	a = test_ctx(test, st, 0, 0);
+	b = test_ctx(test, st, 0, 1);
+	new = phys_to_virt(new_rt[0].lo & VTD_PAGE_MASK);
+	KUNIT_EXPECT_EQ(test, b->state, KDUMP_CTX_ADOPTED);
+	if (copy || !writable) {
+		KUNIT_EXPECT_EQ(test, a->state, KDUMP_CTX_ADOPTED);
+		KUNIT_EXPECT_EQ(test, st->nr_adopted, 2);
+		KUNIT_EXPECT_NE(test, new[0], 0);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, a->state, KDUMP_CTX_REFUSED);
+	KUNIT_EXPECT_EQ(test, a->reason, KDUMP_TABLE_DMA_WRITABLE);
+	KUNIT_EXPECT_EQ(test, a->bad_addr, l1_a);
+	KUNIT_EXPECT_NULL(test, a->walk);
+	KUNIT_EXPECT_EQ(test, st->nr_adopted, 1);
+	KUNIT_EXPECT_EQ(test, st->nr_refused, 1);
+	KUNIT_EXPECT_EQ(test, new[0], 0);
+	KUNIT_EXPECT_EQ(test, new[1], 0);
+	KUNIT_EXPECT_EQ(test, new[2], ctx[2]);
+}
+
+static void kdump_test_dma_writable_table(struct kunit *test)
+{
+	dma_writable_case(test, false, true);
+}
+
+static void kdump_test_dma_readonly_table(struct kunit *test)
+{
+	dma_writable_case(test, false, false);
+}
+
+static void kdump_test_dma_writable_table_copy(struct kunit *test)
+{
+	dma_writable_case(test, true, true);
+}
+
 /* ---- Budgets: large and hostile states in bounded time --------------- */
 
 /* Many table pages, each counted as the crashed kernel's RAM. */
@@ -1667,6 +1731,9 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_root_table),
 	KUNIT_CASE(kdump_test_reserved_bits),
 	KUNIT_CASE(kdump_test_walk_upper_readonly),
+	KUNIT_CASE(kdump_test_dma_writable_table),
+	KUNIT_CASE(kdump_test_dma_readonly_table),
+	KUNIT_CASE(kdump_test_dma_writable_table_copy),
 	KUNIT_CASE_SLOW(kdump_test_budget_leaves),
 	KUNIT_CASE(kdump_test_budget_pasids),
 	KUNIT_CASE_SLOW(kdump_test_budget_roots),

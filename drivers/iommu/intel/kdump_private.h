@@ -93,6 +93,7 @@ enum kdump_refusal {
 	KDUMP_NO_MEMORY,
 	KDUMP_PASID_NOT_ADOPTED,
 	KDUMP_BUDGET,
+	KDUMP_TABLE_DMA_WRITABLE,
 	KDUMP_NR_REFUSALS
 };
 
@@ -152,6 +153,7 @@ struct kdump_walk {
 	unsigned long tables;
 	unsigned long copied_pages;
 	struct list_head pages;		/* copy mode: the duplicate tables */
+	struct xarray table_set;	/* in place: the tables, by page */
 };
 
 #define KDUMP_WALK_MAX_TABLES	BIT(16)
@@ -294,6 +296,8 @@ struct kdump_context {
 	u8 aw;			/* address width in bits, 0 if none */
 	bool scalable;
 	u64 old_table;		/* page-table root, or PASID directory */
+	u64 old_pasid_table;	/* scalable: the RID_PASID's PASID table */
+	u32 old_dir_size;	/* scalable: bytes of the PASID directory */
 	u64 new_table;		/* its copy in copy mode, else old_table */
 	u64 bad_addr;
 	struct kdump_walk *walk;	/* translation of requests w/o PASID */

@@ -42,6 +42,7 @@ static const char * const kdump_refusal_names[KDUMP_NR_REFUSALS] = {
 	[KDUMP_NO_MEMORY]		= "no-memory",
 	[KDUMP_PASID_NOT_ADOPTED]	= "pasid-not-adopted",
 	[KDUMP_BUDGET]			= "budget",
+	[KDUMP_TABLE_DMA_WRITABLE]	= "table-dma-writable",
 };
 
 const char *kdump_refusal_name(enum kdump_refusal reason)
@@ -687,12 +688,18 @@ VISIBLE_IF_KUNIT int kdump_walk_pgtable(const struct kdump_mem_map *mm,
 	w->levels = levels;
 	w->format = format;
 	INIT_LIST_HEAD(&w->pages);
+	xa_init(&w->table_set);
 	if (levels < 3 || levels > 5)
 		return kdump_walk_fail(&k, KDUMP_BAD_ADDRESS_WIDTH, root);
 
 	xa_init(&k.seen);
 	ret = kdump_walk_table(&k, root, levels, 0,
 			       KDUMP_PERM_READ | KDUMP_PERM_WRITE, &w->new_root);
+	/* In place, the tables stay in use: kdump_refuse_dma_writable(). */
+	if (!ret && !copy) {
+		w->table_set = k.seen;
+		xa_init(&k.seen);
+	}
 	xa_destroy(&k.seen);
 	if (ret) {
 		iommu_put_pages_list(&k.copies);
@@ -721,6 +728,7 @@ void kdump_walk_free(struct kdump_walk *w)
 	w->max_maps = 0;
 	if (w->pages.next)
 		iommu_put_pages_list(&w->pages);
+	xa_destroy(&w->table_set);
 }
 EXPORT_SYMBOL_IF_KUNIT(kdump_walk_free);
 
@@ -1149,6 +1157,8 @@ static enum kdump_refusal kdump_adopt_scalable(struct kdump_iommu *st,
 			break;
 		}
 		rid_pde = pde;
+		c->old_pasid_table = pde & VTD_PAGE_MASK;
+		c->old_dir_size = size;
 		r = kdump_adopt_pasid_table(st, c, pde & VTD_PAGE_MASK,
 					    i << PASID_PDE_SHIFT, rid_pasid,
 					    rid_pe, &others);
@@ -1295,6 +1305,133 @@ VISIBLE_IF_KUNIT int kdump_judge_context_table(struct kdump_iommu *st, u16 bus,
 }
 EXPORT_SYMBOL_IF_KUNIT(kdump_judge_context_table);
 
+/*
+ * Tables used in place stay where the crashed kernel left them.  If an
+ * adopted leaf lets a device write one of them, DMA still in flight can
+ * rewrite a checked table into one that points anywhere, the capture
+ * kernel's memory included.  Such a context is refused ("table-dma-
+ * writable"); in copy mode the tables in use are the capture kernel's
+ * copies, which no leaf may map.  Every walk that passed counts: a walk
+ * is shared, and a nested entry's second level is what its DMA reaches.
+ */
+static int kdump_writable_ranges(struct kdump_iommu *st,
+				 struct kdump_phys_range **r, unsigned int *nr)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < st->nr_walks; i++) {
+		const struct kdump_walk *w = st->walks[i];
+
+		for (j = 0; !w->reason && j < w->nr_maps; j++) {
+			const struct kdump_map *m = &w->maps[j];
+
+			if (!(m->perm & KDUMP_PERM_WRITE))
+				continue;
+			if (kdump_range_append(r, nr, m->phys,
+					       m->phys + m->size - 1))
+				return -ENOMEM;
+		}
+	}
+	kdump_mem_map_normalize(*r, nr);
+	return 0;
+}
+
+/* The first byte of [@start, @last] in sorted, merged @r, or U64_MAX. */
+static u64 kdump_ranges_hit(const struct kdump_phys_range *r, unsigned int nr,
+			    u64 start, u64 last)
+{
+	unsigned int lo = 0, hi = nr;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (r[mid].last < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < nr && r[lo].start <= last)
+		return max(r[lo].start, start);
+	return U64_MAX;
+}
+
+/* The first table @c uses in place that @r covers, or U64_MAX. */
+static u64 kdump_context_writable(const struct kdump_context *c,
+				  struct kdump_walk *w,
+				  const struct kdump_phys_range *r,
+				  unsigned int nr)
+{
+	unsigned long pfn;
+	void *entry;
+	u64 hit;
+
+	if (c->scalable && c->new_table == c->old_table) {
+		hit = kdump_ranges_hit(r, nr, c->old_table,
+				       c->old_table + c->old_dir_size - 1);
+		if (hit != U64_MAX)
+			return hit;
+		hit = kdump_ranges_hit(r, nr, c->old_pasid_table,
+				       c->old_pasid_table + VTD_PAGE_SIZE - 1);
+		if (hit != U64_MAX)
+			return hit;
+	}
+	if (!w)
+		return U64_MAX;
+	xa_for_each(&w->table_set, pfn, entry) {
+		u64 table = (u64)pfn << VTD_PAGE_SHIFT;
+
+		hit = kdump_ranges_hit(r, nr, table, table + VTD_PAGE_SIZE - 1);
+		if (hit != U64_MAX)
+			return hit;
+	}
+	return U64_MAX;
+}
+
+/* Take an adopted context out of the new tables, not yet installed. */
+static void kdump_unadopt(struct kdump_iommu *st, struct kdump_context *c,
+			  const struct root_entry *new_rt,
+			  enum kdump_refusal r, u64 bad_addr)
+{
+	u64 half = c->devfn >= 128 && st->scalable ? new_rt[c->bus].hi :
+						     new_rt[c->bus].lo;
+	unsigned int idx = st->scalable ? (c->devfn & 127) * 4 : c->devfn * 2;
+	u64 *table = phys_to_virt(half & VTD_PAGE_MASK);
+
+	table[idx] = 0;
+	table[idx + 1] = 0;
+	if (!ecap_coherent(st->hw.ecap))
+		clflush_cache_range(table + idx, 2 * sizeof(u64));
+	c->state = KDUMP_CTX_REFUSED;
+	c->reason = r;
+	c->bad_addr = bad_addr;
+	c->walk = NULL;
+	st->nr_adopted--;
+	st->nr_refused++;
+}
+
+static int kdump_refuse_dma_writable(struct kdump_iommu *st,
+				     const struct root_entry *new_rt)
+{
+	struct kdump_phys_range *r = NULL;
+	unsigned int i, nr = 0;
+	int ret;
+
+	ret = kdump_writable_ranges(st, &r, &nr);
+	for (i = 0; !ret && nr && i < st->nr_ctx; i++) {
+		struct kdump_context *c = &st->ctx[i];
+		u64 hit;
+
+		if (c->state != KDUMP_CTX_ADOPTED)
+			continue;
+		hit = kdump_context_writable(c, c->walk, r, nr);
+		if (hit != U64_MAX)
+			kdump_unadopt(st, c, new_rt, KDUMP_TABLE_DMA_WRITABLE,
+				      hit);
+	}
+	kfree(r);
+	return ret;
+}
+
 /**
  * kdump_judge_root_table() - judge a whole old root table
  * @st: what the judge reads and what it found; @st->root_refused is set
@@ -1354,6 +1491,8 @@ int kdump_judge_root_table(struct kdump_iommu *st, u64 old_root,
 							&new_rt[bus].hi);
 	}
 	kdump_unmap_table(st->mm, old_rt);
+	if (!ret && !st->copy)
+		ret = kdump_refuse_dma_writable(st, new_rt);
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(kdump_judge_root_table);
