@@ -10,6 +10,8 @@
 #   make demo [KERNEL=stock]   one kdump cycle with the adoption report
 #   make bench [BENCH="a b"]   scenarios 3 times each: timing, adoption
 #                              time and memory, stock copy time
+#   make fuzz [N=200]          N panics, each after seeded random damage of
+#                              the live tables: dumps saved out of N
 #   make soak [N=100]          N panics under DMA load, the panic moment
 #                              varied: dumps saved and verified out of N
 #
@@ -36,7 +38,7 @@ BENCH ?= ours-legacy-aw48-inplace-e1000e ours-legacy-aw48-copy-e1000e \
 
 only := $(if $(strip $(SCENARIOS)),--only "$(strip $(SCENARIOS))")
 
-.PHONY: all setup source kernel-stock kernel-ours kernel-off image demo check bench \
+.PHONY: all setup source kernel-stock kernel-ours kernel-off image demo check bench fuzz \
 	soak lint labtest clean-results
 
 all: check
@@ -86,6 +88,15 @@ soak:
 	$(MAKE) kernel-ours
 	$(MAKE) image
 	$(LAB)/lab.py --soak $(N)
+
+# make fuzz N=200 [SEED=0x1000]: seeded random damage of live tables before
+# each panic; dumps saved out of N, failures with their seeds.
+fuzz:
+	$(MAKE) setup
+	$(MAKE) source
+	$(MAKE) kernel-ours
+	$(MAKE) image
+	$(LAB)/lab.py --fuzz $(N) $(if $(SEED),--seed $(SEED))
 
 bench:
 	$(MAKE) setup

@@ -32,7 +32,6 @@
  *                               handed over, then checks the release
  */
 
-
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -559,6 +558,72 @@ TEST_F(kdump, old_table)
 	ksft_print_msg("oracle: %d old_table pointers checked\n", checked);
 }
 
+/* The capture kernel's own RAM, from /proc/iomem: at most 32 ranges. */
+static int own_ram(__u64 start[32], __u64 end[32])
+{
+	FILE *f = fopen("/proc/iomem", "r");
+	char line[256];
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (n < 32 && fgets(line, sizeof(line), f)) {
+		unsigned long long s, e;
+
+		/* Top-level entries only: no leading blank. */
+		if (line[0] != ' ' && strstr(line, ": System RAM") &&
+		    sscanf(line, "%llx-%llx", &s, &e) == 2) {
+			start[n] = s;
+			end[n++] = e;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * Nothing adopted maps the capture kernel's own RAM: every leaf of every
+ * adopted context, as the old tables in /proc/vmcore have it, lies
+ * outside what /proc/iomem calls this kernel's System RAM.
+ */
+TEST_F(kdump, adopted_outside_capture_ram)
+{
+	const struct tsv *t = &self->contexts;
+	__u64 start[32], end[32];
+	int i, j, k, n, leaves = 0;
+
+	n = own_ram(start, end);
+	ASSERT_LT(0, n) TH_LOG("no System RAM in /proc/iomem");
+	if (broken("ownram")) {		/* as if all memory were ours */
+		start[0] = 0;
+		end[0] = ~0ULL;
+		n = 1;
+	}
+	for (i = 0; i < self->o->nr_ctx; i++) {
+		const struct old_ctx *c = &self->o->ctx[i];
+		const char *name = self->o->iommu[c->iommu].name;
+
+		if (!row_adopted(t, ctx_row(t, name, c->bdf)))
+			continue;
+		for (j = 0; j < c->nr_leaves; j++) {
+			__u64 a = c->leaves[j].phys;
+			__u64 b = a + c->leaves[j].size - 1;
+
+			for (k = 0; k < n; k++)
+				EXPECT_FALSE(a <= end[k] && b >= start[k])
+					TH_LOG("%s %s: leaf 0x%llx-0x%llx in own RAM 0x%llx-0x%llx",
+					       name, c->bdf,
+					       (unsigned long long)a,
+					       (unsigned long long)b,
+					       (unsigned long long)start[k],
+					       (unsigned long long)end[k]);
+			leaves++;
+		}
+	}
+	ksft_print_msg("oracle: %d adopted leaves outside %d ranges of capture RAM\n",
+		       leaves, n);
+}
+
 /* Root only: no group or other permission, and nobody cannot open it. */
 TEST_F(kdump, root_only)
 {
@@ -727,7 +792,6 @@ TEST_F(kdump, sysfs_adopted)
 		free(got);
 	}
 }
-
 
 /* Old pages of @c translating as they did in the crashed kernel. */
 static int old_pages_kept(const struct old_ctx *c, const struct dom_page *pages,

@@ -11,6 +11,7 @@ One generic runner; the scenarios are data in scenarios.py.
     tools/lab/lab.py --list                list the scenarios
     tools/lab/lab.py --bench NAME --repeat 3
     tools/lab/lab.py --soak 100            100 panics under DMA (make soak)
+    tools/lab/lab.py --fuzz 200 [--seed S] 200 seeded damages (make fuzz)
 
 Results: $BUILD/results/<scenario>/ (serial.log, qemu.trace, result.json,
 gt/, cap/, vmcore.kdump), $BUILD/results/summary.json, lab.ktap.
@@ -33,9 +34,11 @@ The lab by job (as tools/testing/kunit/):
 """
 
 import argparse
+import collections
 import concurrent.futures
 import json
 import os
+import re
 import sys
 import threading
 import time
@@ -137,6 +140,9 @@ def choose(args):
     elif args.soak:
         chosen = scenarios.soak_list(args.soak, scenarios.scenario_list())
         args.results = os.path.join(BUILD, "soak")
+    elif args.fuzz:
+        chosen = scenarios.fuzz_list(args.fuzz, args.seed)
+        args.results = os.path.join(BUILD, "fuzz")
     elif args.only:
         names = [n for n in args.only.replace(",", " ").split() if n]
         by_name = {s["name"]: s for s in scenarios.scenario_list()}
@@ -198,7 +204,7 @@ def run_all(args, chosen, accel, why):
             done[i] = res
             pending = [s["name"] for s, r in zip(chosen, done) if r is None]
             log(progress.finished(res, pending))
-            if args.soak:
+            if args.soak or args.fuzz:
                 keep_soak_dumps_of_failures(rundir, res)
             if args.show:
                 show_report(rundir, res)
@@ -279,6 +285,38 @@ def soak_report(chosen, reslist):
           f"max {saved_ms[-1] if saved_ms else None} ms", flush=True)
 
 
+FUZZ_DAMAGE = re.compile(r"fuzz seed (0x[0-9a-f]+): damage \d+ of \d+: "
+                         r"(\w+) of ([\w-]+) table")
+
+
+def fuzz_damages(results, name):
+    """[(kind, table kind)] the first kernel logged for one fuzz run."""
+    try:
+        with open(os.path.join(results, name, "serial.log"),
+                  errors="replace") as f:
+            return [m.group(2, 3) for m in map(FUZZ_DAMAGE.search, f) if m]
+    except OSError:
+        return []
+
+
+def fuzz_report(chosen, reslist, results):
+    """Dumps saved out of N, per damage kind and table kind; the runs that
+    failed, with their seeds."""
+    per = collections.defaultdict(lambda: [0, 0])
+    for sc, res in zip(chosen, reslist):
+        for key in set(fuzz_damages(results, sc["name"])):
+            per[key][0] += 1
+            per[key][1] += bool(res.get("dump_verified"))
+    saved = sum(1 for r in reslist if r.get("dump_verified"))
+    print(f"fuzz: {len(reslist)} runs, {saved} dumps saved and verified")
+    for (kind, table), (runs, ok) in sorted(per.items()):
+        print(f"fuzz: {kind:8} {table:14} {ok:4} of {runs:4} dumps saved")
+    for sc, res in zip(chosen, reslist):
+        if res["result"] != "pass":
+            print(f"fuzz: FAIL seed {sc['fuzz_seed']:#x} {sc['fuzz_base']}: "
+                  f"{res['reason']}")
+
+
 def closing(results, reslist):
     """What failed with the tail of its console (CI keeps only the tail
     of what we print), then the closing line; the exit status."""
@@ -322,6 +360,11 @@ def parse_args():
                     help="N consecutive panics under DMA load, rotating "
                     "through scenarios.SOAK_BASES, the panic moved by a "
                     "different delay each time (results in $BUILD/soak)")
+    ap.add_argument("--fuzz", type=int, metavar="N",
+                    help="N panics, each after seeded random damage of the "
+                    "NIC's live tables (results in $BUILD/fuzz)")
+    ap.add_argument("--seed", type=lambda v: int(v, 0), default=0x1000,
+                    help="the first --fuzz seed (default 0x1000)")
     ap.add_argument("--timeout", type=int,
                     help="override every scenario's hard timeout (s)")
     ap.add_argument("--results", default=os.path.join(BUILD, "results"))
@@ -365,6 +408,8 @@ def main():
         bench_report(chosen, reslist)
     if args.soak:
         soak_report(chosen, reslist)
+    if args.fuzz:
+        fuzz_report(chosen, reslist, args.results)
     return closing(args.results, reslist)
 
 

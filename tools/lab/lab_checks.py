@@ -38,7 +38,7 @@ SELFTEST_BREAKS = {
     "root": "kdump.root_only", "kva": "kdump.no_kernel_addresses",
     "handover": "kdump.handover", "faults": "capture.dmar_faults",
     "struct": "kdump.translation_struct", "sysfs": "kdump.sysfs_adopted",
-    "switch": "kdump.handover",
+    "switch": "kdump.handover", "ownram": "kdump.adopted_outside_capture_ram",
 }
 
 
@@ -439,6 +439,20 @@ def check_refused(ev):
     return out
 
 
+def check_capture_ram(ev):
+    """Nothing the capture kernel adopted maps its own RAM: its selftest
+    kdump.adopted_outside_capture_ram ran on the old tables in
+    /proc/vmcore and passed."""
+    st = ev.selftests
+    if st is None:
+        return ["no selftest KTAP from the capture kernel"]
+    if "kdump.adopted_outside_capture_ram" in st["failures"]:
+        return ["an adopted leaf maps the capture kernel's RAM"]
+    if not st["passed"]:
+        return ["no selftest ran"]
+    return []
+
+
 def check_finished(ev):
     """The guest reached its end (a kdump cycle, a KUnit run)."""
     if ev.run["reason"]:
@@ -508,6 +522,7 @@ CHECKS = {
     "capture_nic": check_capture_nic,
     "handover": check_handover,
     "bpftrace": check_bpftrace,
+    "capture_ram": check_capture_ram,
 }
 # Checks of every run, after the named ones.
 ALWAYS = {"finished": check_finished}

@@ -199,6 +199,11 @@ CASES = [
     ("selftests", "ours-legacy",
      sub_re("gt/selftests-first.ktap", r"^(ok 2 \S+) # SKIP.*$", r"\1"),
      "selftests in the first kernel did not all skip"),
+    ("capture_ram", "fuzz", None, None),
+    ("capture_ram", "fuzz",
+     sub_re("cap/selftests.ktap", r"^ok 3 (\S+)",
+            r"not ok 3 kdump.adopted_outside_capture_ram"),
+     "an adopted leaf maps the capture kernel's RAM"),
     ("selftests", "selftest-break", None, None),
     ("selftests", "selftest-break",
      sub_re("cap/selftests.ktap", r"^not ok (\d+) kdump.domain_ids",
@@ -290,7 +295,7 @@ class ChecksTest(unittest.TestCase):
     def test_broken_tests(self):
         self.assertEqual(lab_checks.broken_tests("dids,ranges"),
                          ["kdump.domain_ids", "kdump.iova_ranges"])
-        self.assertEqual(len(lab_checks.broken_tests("all")), 12)
+        self.assertEqual(len(lab_checks.broken_tests("all")), 13)
 
 
 class ParserTest(unittest.TestCase):
@@ -350,13 +355,13 @@ class ParserTest(unittest.TestCase):
         cap = lab_parser.ktap_counts(data("ours-legacy", "cap",
                                           "selftests.ktap"))
         self.assertEqual((cap["passed"], cap["failed"], cap["skipped"]),
-                         (12, 0, 0))
+                         (13, 0, 0))
         first = lab_parser.ktap_counts(data("ours-legacy", "gt",
                                             "selftests-first.ktap"))
-        self.assertEqual((first["passed"], first["skipped"]), (0, 12))
+        self.assertEqual((first["passed"], first["skipped"]), (0, 13))
         broken = lab_parser.ktap_counts(data("selftest-break", "cap",
                                              "selftests.ktap"))
-        self.assertEqual(broken["failed"], 12)
+        self.assertEqual(broken["failed"], 13)
         self.assertIn("kdump.old_table", broken["failures"])
         self.assertIsNone(lab_parser.ktap_parse(["# no result here"]))
         self.assertIsNone(lab_parser.ktap_counts("/nonexistent"))
@@ -365,7 +370,7 @@ class ParserTest(unittest.TestCase):
         ktap = lines_of(data("ours-legacy", "cap", "selftests.ktap"))
         log = ["LAB-BEGIN selftests"] + ktap + ["LAB-END selftests", "ok 99 x"]
         st = lab_parser.selftest_ktap("/nonexistent", log)
-        self.assertEqual((st["passed"], st["source"]), (12, "console"))
+        self.assertEqual((st["passed"], st["source"]), (13, "console"))
 
     def test_kunit_totals(self):
         tot = lab_parser.kunit_totals(self.serial("kunit"))

@@ -720,6 +720,41 @@ def soak_list(n, scenario_list):
     return out
 
 
+# make fuzz N=...: seeded random damage of the NIC's live tables right
+# before the panic (kdump_corrupt "fuzz=SEED": bit flips, pointers swapped
+# across levels and kinds or into the crash kernel's region, whole pages
+# of garbage, in the root, context, PASID and page-table pages), not in
+# make check.  What must hold whatever the damage: the dump is saved, no
+# kernel logs an oops, WARN or hang, and nothing adopted maps the capture
+# kernel's RAM (the selftest's walk of the old tables in /proc/vmcore).
+FUZZ_BASES = [
+    ("legacy-aw48-inplace", "aw-bits=48", "intel_iommu_kdump=inplace"),
+    ("scalable-aw48-inplace", "aw-bits=48,x-scalable-mode=on",
+     "intel_iommu_kdump=inplace"),
+    ("scalable-flts-x2apic-aw48-inplace",
+     "aw-bits=48,eim=on,x-scalable-mode=on,x-flts=on",
+     "intel_iommu_kdump=inplace"),
+    ("legacy-aw48-copy", "aw-bits=48", "intel_iommu_kdump=copy"),
+]
+FUZZ_CHECKS = ["dump", "clean_logs", "capture_ram"]
+
+
+def fuzz_list(n, seed):
+    """n fuzz runs, seeds @seed, @seed + 1, ..., rotating through
+    FUZZ_BASES."""
+    out = []
+    for i in range(n):
+        label, iommu, capture = FUZZ_BASES[i % len(FUZZ_BASES)]
+        sd = seed + i
+        sc = dict(DEFAULTS, kernel="ours", iommu=iommu, capture=capture,
+                  load="udp", udp_rate=20, corrupt=f"fuzz={sd:#x} {E1000E}",
+                  expect_refused=[], expect_faults=False, checks=FUZZ_CHECKS,
+                  fuzz_seed=sd, fuzz_base=label, timeout=150)
+        sc["name"] = f"fuzz-{i + 1:03d}-{sd:#x}-ours-{label}-e1000e"
+        out.append(sc)
+    return out
+
+
 def scenario_list(include_extra=True):
     """SCENARIOS (and EXTRA_SCENARIOS) with DEFAULTS filled in."""
     out = [dict(DEFAULTS, **s) for s in SCENARIOS]

@@ -27,6 +27,7 @@
 #include <linux/io.h>
 #include <linux/kexec.h>
 #include <linux/pci.h>
+#include <linux/prandom.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 
@@ -428,12 +429,132 @@ static int corrupt_apply(enum corrupt_mode mode, struct corrupt_target *t)
 	return 0;
 }
 
+/* ---- Seeded random damage: "fuzz=SEED BB:DD.F" ----------------------- */
+
+#define CORRUPT_FUZZ_TABLES	32
+
+/* The tables of a device that fuzz damage may hit, with their kinds. */
+struct corrupt_fuzz {
+	u64 *v[CORRUPT_FUZZ_TABLES];
+	const char *kind[CORRUPT_FUZZ_TABLES];
+	unsigned int nr;
+	struct rnd_state rnd;
+};
+
+static void corrupt_fuzz_add(struct corrupt_fuzz *z, u64 *v, const char *kind)
+{
+	if (z->nr < CORRUPT_FUZZ_TABLES) {
+		z->v[z->nr] = (u64 *)((unsigned long)v & PAGE_MASK);
+		z->kind[z->nr++] = kind;
+	}
+}
+
+static void corrupt_fuzz_pt(struct corrupt_fuzz *z, struct corrupt_target *t,
+			    u64 table, int level)
+{
+	static const char * const names[] = {
+		"page-table-l1", "page-table-l2", "page-table-l3",
+		"page-table-l4", "page-table-l5",
+	};
+	u64 *pt = phys_to_virt(table);
+	int i;
+
+	corrupt_fuzz_add(z, pt, names[level - 1]);
+	for (i = 0; i < BIT(LEVEL_STRIDE) && level > 1; i++) {
+		u64 pte = READ_ONCE(pt[i]);
+
+		if ((pte & (t->first_level ? BIT_ULL(0) : 3)) &&
+		    !(pte & PTE_LARGE) && z->nr < CORRUPT_FUZZ_TABLES)
+			corrupt_fuzz_pt(z, t, pte & PTE_ADDR_MASK, level - 1);
+	}
+}
+
+static u64 corrupt_fuzz_rand64(struct corrupt_fuzz *z)
+{
+	return (u64)prandom_u32_state(&z->rnd) << 32 |
+	       prandom_u32_state(&z->rnd);
+}
+
+/*
+ * One to three damages, each one of: a bit flip in a present entry, a
+ * pointer swapped for another of the device's tables (any level or kind),
+ * a page of the crash kernel's region or a random address, or a whole
+ * page of garbage; in the root, context, PASID-directory, PASID-table or
+ * page-table pages of @t.  Every damage is logged with the seed, so that
+ * a run that goes wrong can be replayed.
+ */
+static int corrupt_fuzz(struct corrupt_target *t, u64 seed)
+{
+	static const char * const what[] = { "flip", "swap", "garbage" };
+	struct corrupt_fuzz *z = kzalloc(sizeof(*z), GFP_KERNEL);
+	unsigned int n, i, j;
+
+	if (!z)
+		return -ENOMEM;
+	prandom_seed_state(&z->rnd, seed);
+	corrupt_fuzz_add(z, (u64 *)t->iommu->root_entry, "root");
+	corrupt_fuzz_add(z, (u64 *)t->ce, "context");
+	if (t->pasid_dir) {
+		corrupt_fuzz_add(z, t->pasid_dir, "pasid-dir");
+		corrupt_fuzz_add(z, t->pe, "pasid-table");
+	}
+	if (t->levels)
+		corrupt_fuzz_pt(z, t, *t->ptr & PTE_ADDR_MASK, t->levels);
+
+	arch_kexec_unprotect_crashkres();
+	n = 1 + prandom_u32_state(&z->rnd) % 3;
+	for (i = 0; i < n; i++) {
+		unsigned int pg = prandom_u32_state(&z->rnd) % z->nr;
+		unsigned int k = prandom_u32_state(&z->rnd) % 3;
+		unsigned int slot = prandom_u32_state(&z->rnd) % 512;
+		u64 *v = z->v[pg], to;
+
+		for (j = 0; j < 512 && !v[(slot + j) % 512]; j++)
+			;
+		slot = (slot + j) % 512;
+		switch (k) {
+		case 0:
+			WRITE_ONCE(v[slot], v[slot] ^
+				   BIT_ULL(prandom_u32_state(&z->rnd) % 64));
+			break;
+		case 1:
+			switch (prandom_u32_state(&z->rnd) % 3) {
+			case 0:
+				to = virt_to_phys(z->v[prandom_u32_state(&z->rnd) %
+						       z->nr]);
+				break;
+			case 1:
+				to = corrupt_crashk_alloc(VTD_PAGE_SIZE);
+				break;
+			default:
+				to = corrupt_fuzz_rand64(z);
+				break;
+			}
+			WRITE_ONCE(v[slot], (v[slot] & ~PTE_ADDR_MASK) |
+				   (to & PTE_ADDR_MASK));
+			break;
+		default:
+			for (j = 0; j < 512; j++)
+				WRITE_ONCE(v[j], corrupt_fuzz_rand64(z));
+			break;
+		}
+		pr_warn("fuzz seed 0x%llx: damage %u of %u: %s of %s table 0x%llx [%u]\n",
+			seed, i + 1, n, what[k], z->kind[pg],
+			(u64)virt_to_phys(v), slot);
+	}
+	arch_kexec_protect_crashkres();
+	kfree(z);
+	corrupt_flush(t);
+	return 0;
+}
+
 static ssize_t corrupt_write(struct file *file, const char __user *ubuf,
 			     size_t len, loff_t *ppos)
 {
 	struct corrupt_target t = {};
 	unsigned int bus, dev, fn;
-	char buf[64], name[24];
+	char buf[64], name[32];
+	u64 seed = 0;
 	enum corrupt_mode mode;
 	int ret;
 
@@ -442,13 +563,14 @@ static ssize_t corrupt_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	if (sscanf(buf, "%23s %x:%x.%x", name, &bus, &dev, &fn) != 4 ||
+	if (sscanf(buf, "%31s %x:%x.%x", name, &bus, &dev, &fn) != 4 ||
 	    bus > 0xff || dev > 0x1f || fn > 7)
 		return -EINVAL;
 	for (mode = 0; mode < CORRUPT_NR_MODES; mode++)
 		if (!strcmp(name, corrupt_mode_names[mode]))
 			break;
-	if (mode == CORRUPT_NR_MODES)
+	if (mode == CORRUPT_NR_MODES &&
+	    (strncmp(name, "fuzz=", 5) || kstrtou64(name + 5, 0, &seed)))
 		return -EINVAL;
 
 	ret = corrupt_find(&t, bus, PCI_DEVFN(dev, fn));
@@ -457,8 +579,12 @@ static ssize_t corrupt_write(struct file *file, const char __user *ubuf,
 		pr_warn("tainting the kernel (TAINT_TEST): live IOMMU tables are about to be damaged on purpose\n");
 		add_taint(TAINT_TEST, LOCKDEP_STILL_OK);
 	}
-	if (!ret)
+	if (!ret && mode == CORRUPT_NR_MODES) {
+		corrupt_mask_faults(t.iommu);
+		ret = corrupt_fuzz(&t, seed);
+	} else if (!ret) {
 		ret = corrupt_apply(mode, &t);
+	}
 	if (ret) {
 		pr_err("%s %02x:%02x.%x failed: %d\n", name, bus, dev, fn, ret);
 		return ret;
@@ -475,6 +601,7 @@ static int corrupt_show(struct seq_file *m, void *unused)
 
 	for (i = 0; i < CORRUPT_NR_MODES; i++)
 		seq_printf(m, "%s\n", corrupt_mode_names[i]);
+	seq_puts(m, "fuzz=SEED\n");
 	return 0;
 }
 

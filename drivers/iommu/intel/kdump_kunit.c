@@ -11,6 +11,7 @@
  * they may point at a made-up "old RAM" region that does not exist here.
  */
 #include <kunit/test.h>
+#include <linux/moduleparam.h>
 #include <linux/prandom.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -1620,6 +1621,426 @@ static void kdump_test_budget_roots(struct kunit *test)
 	many_roots_case(test, 1000);
 }
 
+/* ---- Fuzz: seeded damage of whole trees, through the judge ----------- */
+
+static unsigned long fuzz_seed = 0x6b64756d70ULL;
+module_param(fuzz_seed, ulong, 0444);
+MODULE_PARM_DESC(fuzz_seed, "seed of kdump_test_fuzz (printed per case on failure)");
+static unsigned int fuzz_cases = 5000;
+module_param(fuzz_cases, uint, 0444);
+MODULE_PARM_DESC(fuzz_cases, "cases per configuration of kdump_test_fuzz");
+
+/* The pages of a fuzz tree: 4 page-table levels and PASID tables each. */
+enum {
+	FZ_ROOT,
+	FZ_CTX0,
+	FZ_CTX1,
+	FZ_PT,
+	FZ_DIR = FZ_PT + 12,
+	FZ_PTBL = FZ_DIR + 3,
+	FZ_DATA = FZ_PTBL + 3,
+	FZ_NR = FZ_DATA + 4
+};
+
+/* Three devices, 00:00.0, 00:01.0 and 01:00.0, each with its own tables. */
+struct fuzz_tree {
+	struct test_pool *p;
+	u64 *v[FZ_NR];
+	u64 pa[FZ_NR];
+	u64 *golden[FZ_NR];
+	u64 big;		/* a 2 MiB block of old RAM, for a large leaf */
+	bool scalable;
+};
+
+static void fuzz_build(struct fuzz_tree *f)
+{
+	unsigned int d, i;
+
+	for (i = 0; i < FZ_NR; i++)
+		memset(f->v[i], 0, PAGE_SIZE);
+	f->v[FZ_ROOT][0] = f->pa[FZ_CTX0] | 1;
+	f->v[FZ_ROOT][2] = f->pa[FZ_CTX1] | 1;
+	for (d = 0; d < 3; d++) {
+		u64 *ctx = f->v[d == 2 ? FZ_CTX1 : FZ_CTX0];
+		unsigned int devfn = d == 1 ? 8 : 0;
+		u64 *l4 = f->v[FZ_PT + 4 * d], *l3 = f->v[FZ_PT + 4 * d + 1];
+		u64 *l2 = f->v[FZ_PT + 4 * d + 2], *l1 = f->v[FZ_PT + 4 * d + 3];
+		u64 *pe = f->v[FZ_PTBL + d];
+
+		l4[0] = f->pa[FZ_PT + 4 * d + 1] | SL_RW;
+		l3[0] = f->pa[FZ_PT + 4 * d + 2] | SL_RW;
+		l2[0] = f->pa[FZ_PT + 4 * d + 3] | SL_RW;
+		l2[1] = f->big | SL_RW | BIT_ULL(7);
+		for (i = 0; i < 8; i++)
+			l1[i] = f->pa[FZ_DATA + i % 4] | (i & 1 ? 1 : SL_RW);
+		if (!f->scalable) {
+			ctx[devfn * 2] = f->pa[FZ_PT + 4 * d] | 1;
+			ctx[devfn * 2 + 1] = 2 | ((u64)(d + 1) << 8);
+			continue;
+		}
+		ctx[devfn * 4] = f->pa[FZ_DIR + d] | 1;
+		f->v[FZ_DIR + d][0] = f->pa[FZ_PTBL + d] | 1;
+		pe[1] = d + 1;
+		if (d == 1) {		/* first level */
+			pe[0] = 1 | (PASID_ENTRY_PGTT_FL_ONLY << 6);
+			pe[2] = f->pa[FZ_PT + 4 * d];
+		} else {
+			pe[0] = 1 | (PASID_ENTRY_PGTT_SL_ONLY << 6) | (2 << 2) |
+				f->pa[FZ_PT + 4 * d];
+		}
+	}
+	if (f->scalable)
+		f->v[FZ_ROOT][1] = 0;
+}
+
+static void fuzz_tree_exit(void *data)
+{
+	struct fuzz_tree *f = data;
+	unsigned int i;
+
+	for (i = 0; i < FZ_NR; i++)
+		kfree(f->golden[i]);
+	__free_pages(pfn_to_page(PHYS_PFN(f->big)), get_order(SZ_2M));
+}
+
+static struct fuzz_tree *fuzz_tree_init(struct kunit *test, bool scalable)
+{
+	struct fuzz_tree *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct page *big;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->p = test_pool_init(test, FZ_NR);
+	/* Old RAM is nothing but these pages: whatever is adopted is real. */
+	f->p->mm.nr_old = 0;
+	for (i = 0; i < FZ_NR; i++) {
+		f->v[i] = test_pool_page(test, f->p, &f->pa[i]);
+		f->golden[i] = kmalloc(PAGE_SIZE, GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, f->golden[i]);
+	}
+	big = alloc_pages(GFP_KERNEL | __GFP_ZERO, get_order(SZ_2M));
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	f->big = page_to_phys(big);
+	f->p->old[f->p->mm.nr_old].start = f->big;
+	f->p->old[f->p->mm.nr_old].last = f->big + SZ_2M - 1;
+	f->p->mm.nr_old++;
+	f->scalable = scalable;
+	kunit_add_action_or_reset(test, fuzz_tree_exit, f);
+	fuzz_build(f);
+	for (i = 0; i < FZ_NR; i++)
+		memcpy(f->golden[i], f->v[i], PAGE_SIZE);
+	return f;
+}
+
+/* A page of the tree (never a data page) to damage. */
+static unsigned int fuzz_victim(struct fuzz_tree *f, struct rnd_state *rnd)
+{
+	unsigned int nr = f->scalable ? FZ_DATA : FZ_DIR;
+
+	return prandom_u32_state(rnd) % nr;
+}
+
+/* A present entry of page @pg if there is one, else any entry. */
+static unsigned int fuzz_slot(const u64 *pg, struct rnd_state *rnd)
+{
+	unsigned int i, start = prandom_u32_state(rnd) % 512;
+
+	for (i = 0; i < 512; i++)
+		if (pg[(start + i) % 512])
+			return (start + i) % 512;
+	return start;
+}
+
+static u64 fuzz_addr(struct fuzz_tree *f, struct rnd_state *rnd)
+{
+	switch (prandom_u32_state(rnd) % 4) {
+	case 0:
+	case 1:		/* another table of the tree: levels and kinds swap */
+		return f->pa[prandom_u32_state(rnd) % FZ_NR];
+	case 2:		/* the capture kernel's own RAM */
+		return OWN_BASE + ((u64)prandom_u32_state(rnd) & 0xfff000);
+	default:
+		return ((u64)prandom_u32_state(rnd) << 32 |
+			prandom_u32_state(rnd)) & GENMASK_ULL(51, 12);
+	}
+}
+
+/* One damage; @what is set to its kind, for the report. */
+static void fuzz_damage(struct fuzz_tree *f, struct rnd_state *rnd,
+			unsigned int *what)
+{
+	unsigned int pg = fuzz_victim(f, rnd), i;
+	u64 *v = f->v[pg];
+	unsigned int slot = fuzz_slot(v, rnd);
+
+	*what = prandom_u32_state(rnd) % 3;
+	switch (*what) {
+	case 0:		/* bit flip */
+		v[slot] ^= BIT_ULL(prandom_u32_state(rnd) % 64);
+		break;
+	case 1:		/* pointer swap */
+		v[slot] = (v[slot] & ~GENMASK_ULL(51, 12)) | fuzz_addr(f, rnd);
+		break;
+	default:	/* a whole page of garbage */
+		for (i = 0; i < 512; i++)
+			v[i] = (u64)prandom_u32_state(rnd) << 32 |
+			       prandom_u32_state(rnd);
+		break;
+	}
+}
+
+/* The test's own idea of old RAM: a linear scan of what it declared. */
+static bool fuzz_in_old(const struct fuzz_tree *f, u64 addr, u64 size)
+{
+	const struct kdump_mem_map *mm = &f->p->mm;
+	unsigned int i;
+
+	if (addr + size < addr)
+		return false;
+	for (i = 0; i < mm->nr_old; i++)
+		if (addr >= mm->old[i].start && addr + size - 1 <= mm->old[i].last)
+			return true;
+	return false;
+}
+
+/* Pages the judge allocated: copies of tables, new context/PASID tables. */
+static bool fuzz_is_copy(const struct kdump_iommu *st, u64 pa)
+{
+	const struct kdump_block *b;
+	const struct page *pg;
+	unsigned int i;
+
+	for (i = 0; i < st->nr_walks; i++)
+		list_for_each_entry(pg, &st->walks[i]->pages, lru)
+			if (page_to_phys(pg) == pa)
+				return true;
+	list_for_each_entry(b, &st->pages, node)
+		if (pa >= virt_to_phys(b->virt) &&
+		    pa < virt_to_phys(b->virt) + (PAGE_SIZE << b->order))
+			return true;
+	return false;
+}
+
+struct fuzz_ref {
+	struct fuzz_tree *f;
+	struct kdump_iommu *st;
+	u64 tables[64];		/* old tables in use, in place */
+	unsigned int nr_tables;
+	struct kdump_phys_range wr[64];	/* writable leaves */
+	unsigned int nr_wr;
+	unsigned int steps;
+	const char *why;
+};
+
+static bool fuzz_flaw(struct fuzz_ref *r, const char *why)
+{
+	r->why = why;
+	return false;
+}
+
+/* Reference walk of an installed page table; false with ->why on a flaw. */
+static bool fuzz_ref_pt(struct fuzz_ref *r, u64 table, int level, bool fl,
+			bool writable)
+{
+	u64 *v;
+	unsigned int i;
+
+	if (++r->steps > 4096)
+		return fuzz_flaw(r, "unbounded");
+	if (fuzz_is_copy(r->st, table)) {
+		v = phys_to_virt(table);
+	} else if (fuzz_in_old(r->f, table, PAGE_SIZE)) {
+		if (r->nr_tables < ARRAY_SIZE(r->tables))
+			r->tables[r->nr_tables++] = table;
+		v = phys_to_virt(table);
+	} else {
+		return fuzz_flaw(r, "table outside old RAM and not a copy");
+	}
+	for (i = 0; i < 512; i++) {
+		u64 e = READ_ONCE(v[i]), addr = e & GENMASK_ULL(51, 12);
+		u64 size = 1ULL << (12 + 9 * (level - 1));
+		bool w = writable && (e & BIT_ULL(1));
+
+		if (!(fl ? e & 1 : e & 3))
+			continue;
+		if (level > 1 && !(e & BIT_ULL(7))) {
+			if (!fuzz_ref_pt(r, addr, level - 1, fl, w))
+				return false;
+			continue;
+		}
+		if (fl && level > 1)
+			addr &= ~BIT_ULL(12);
+		if (!fuzz_in_old(r->f, addr, size))
+			return fuzz_flaw(r, "leaf outside old RAM");
+		if (w && r->nr_wr < ARRAY_SIZE(r->wr)) {
+			r->wr[r->nr_wr].start = addr;
+			r->wr[r->nr_wr++].last = addr + size - 1;
+		}
+	}
+	return true;
+}
+
+/* Reference check of one present PASID-table entry. */
+static bool fuzz_ref_pe(struct fuzz_ref *r, const u64 *pe)
+{
+	unsigned int levels = ((pe[0] >> 2) & 7) + 2;
+
+	switch ((pe[0] >> 6) & 7) {
+	case PASID_ENTRY_PGTT_SL_ONLY:
+	case PASID_ENTRY_PGTT_NESTED:
+		if (levels < 3 || levels > 5)
+			return fuzz_flaw(r, "PASID entry address width");
+		return fuzz_ref_pt(r, pe[0] & VTD_PAGE_MASK, levels, false,
+				   true);
+	case PASID_ENTRY_PGTT_FL_ONLY:
+		return fuzz_ref_pt(r, pe[2] & VTD_PAGE_MASK,
+				   (pe[2] >> 2) & 1 ? 5 : 4, true, true);
+	case PASID_ENTRY_PGTT_PT:
+		return true;
+	default:
+		return fuzz_flaw(r, "PASID entry translation type");
+	}
+}
+
+/*
+ * Reference check of an installed scalable-mode context: every present
+ * entry of its PASID structures, whichever PASID the hardware uses for
+ * requests without one (the RID_PASID field, or PASID 0 where it is
+ * deprecated), and whatever PASID tagged requests carry.
+ */
+static bool fuzz_ref_sm(struct fuzz_ref *r, const u64 *ce)
+{
+	u64 dir = ce[0] & VTD_PAGE_MASK, *d, *pe;
+	unsigned int nr = 1U << (((ce[0] >> 9) & 7) + 7), i, j;
+
+	if (!fuzz_is_copy(r->st, dir) && !fuzz_in_old(r->f, dir, nr * 8ULL))
+		return fuzz_flaw(r, "PASID directory nowhere");
+	d = phys_to_virt(dir);
+	for (i = 0; i < nr; i++) {
+		u64 tbl = d[i] & VTD_PAGE_MASK;
+
+		if (!(d[i] & 1))
+			continue;
+		if (!fuzz_is_copy(r->st, tbl) &&
+		    !fuzz_in_old(r->f, tbl, PAGE_SIZE))
+			return fuzz_flaw(r, "PASID table nowhere");
+		pe = phys_to_virt(tbl);
+		for (j = 0; j < PASID_TBL_ENTRIES; j++)
+			if ((pe[j * 8] & 1) && !fuzz_ref_pe(r, pe + j * 8))
+				return false;
+	}
+	return true;
+}
+
+/*
+ * Everything the judge installed, re-checked by the test's own walk: each
+ * table is old RAM or a copy the judge made, each leaf old RAM, and, in
+ * place, no table in use is mapped writable by an adopted leaf.
+ */
+static bool fuzz_reference(struct fuzz_ref *r, const struct root_entry *rt)
+{
+	unsigned int bus, devfn, i, j;
+
+	for (bus = 0; bus < 256; bus++) {
+		for (devfn = 0; devfn < 256; devfn++) {
+			u64 half = r->f->scalable && devfn >= 128 ? rt[bus].hi :
+								   rt[bus].lo;
+			u64 *ctx, *ce;
+
+			if (!(half & 1))
+				continue;
+			ctx = phys_to_virt(half & VTD_PAGE_MASK);
+			ce = r->f->scalable ? ctx + (devfn & 127) * 4 :
+					      ctx + devfn * 2;
+			if (!(ce[0] & 1))
+				continue;
+			if (r->f->scalable) {
+				if (!fuzz_ref_sm(r, ce))
+					return false;
+			} else if (((ce[0] >> 2) & 3) != CONTEXT_TT_PASS_THROUGH &&
+				   !fuzz_ref_pt(r, ce[0] & VTD_PAGE_MASK,
+						(ce[1] & 7) + 2, false, true)) {
+				return false;
+			}
+		}
+	}
+	for (i = 0; i < r->nr_tables; i++)
+		for (j = 0; j < r->nr_wr; j++)
+			if (r->tables[i] <= r->wr[j].last &&
+			    r->tables[i] + PAGE_SIZE - 1 >= r->wr[j].start)
+				return fuzz_flaw(r, "table in use writable by DMA");
+	return true;
+}
+
+static void fuzz_config(struct kunit *test, bool scalable, bool copy)
+{
+	static const char * const kinds[] = { "flip", "swap", "garbage" };
+	struct fuzz_tree *f = fuzz_tree_init(test, scalable);
+	unsigned int c, i, adopted = 0, refused = 0, failed = 0, n;
+	unsigned int by_kind[3] = {}, what[3];
+	struct root_entry *new_rt;
+	struct test_reader rd = {};
+	struct kdump_iommu *st;
+	u64 t0 = ktime_get_ns();
+	struct rnd_state rnd;
+	struct fuzz_ref *r;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	new_rt = (struct root_entry *)get_zeroed_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, new_rt);
+	st = test_state(test, &f->p->mm, scalable, copy, &rd);
+	for (c = 0; c < fuzz_cases; c++) {
+		u64 seed = fuzz_seed ^ ((u64)c << 32) ^ (scalable << 1) ^ copy;
+
+		memset(r, 0, sizeof(*r));
+		r->f = f;
+		r->st = st;
+		prandom_seed_state(&rnd, seed);
+		for (i = 0; i < FZ_NR; i++)
+			memcpy(f->v[i], f->golden[i], PAGE_SIZE);
+		n = 1 + prandom_u32_state(&rnd) % 3;
+		for (i = 0; i < n; i++) {
+			fuzz_damage(f, &rnd, &what[i]);
+			by_kind[what[i]]++;
+		}
+		memset(new_rt, 0, PAGE_SIZE);
+		KUNIT_EXPECT_EQ(test, kdump_judge_root_table(st, f->pa[FZ_ROOT],
+							     new_rt), 0);
+		adopted += st->nr_adopted;
+		refused += st->nr_refused;
+		if (!fuzz_reference(r, new_rt) || rd.maps != rd.unmaps) {
+			if (failed++ < 5)
+				KUNIT_FAIL(test, "seed 0x%llx (%s mode, %s): %s; damage %s%s%s%s%s",
+					   seed, scalable ? "scalable" : "legacy",
+					   copy ? "copy" : "in place",
+					   r->why ?: "maps != unmaps", kinds[what[0]],
+					   n > 1 ? ", " : "", n > 1 ? kinds[what[1]] : "",
+					   n > 2 ? ", " : "", n > 2 ? kinds[what[2]] : "");
+		}
+		kdump_judged_free(st);
+		st->budget.used[KDUMP_BUDGET_TABLES] = 0;
+		st->budget.used[KDUMP_BUDGET_LEAVES] = 0;
+		st->budget.used[KDUMP_BUDGET_BYTES] = 0;
+	}
+	free_page((unsigned long)new_rt);
+	kunit_info(test, "%s, %s: %u cases (seed 0x%lx) in %llu ms: %u flips, %u swaps, %u garbage pages; %u contexts adopted, %u refused, %u flawed\n",
+		   scalable ? "scalable" : "legacy", copy ? "copy" : "in place",
+		   fuzz_cases, fuzz_seed, div_u64(ktime_get_ns() - t0, 1000000),
+		   by_kind[0], by_kind[1], by_kind[2], adopted, refused, failed);
+	KUNIT_EXPECT_EQ(test, failed, 0);
+	KUNIT_EXPECT_GT(test, adopted, 0);
+	KUNIT_EXPECT_GT(test, refused, 0);
+}
+
+static void kdump_test_fuzz(struct kunit *test)
+{
+	fuzz_config(test, false, false);
+	fuzz_config(test, false, true);
+	fuzz_config(test, true, false);
+	fuzz_config(test, true, true);
+}
+
 /* ---- Every reserved field, flipped once ------------------------------ */
 
 /* A valid entry of @kind: every reserved-bit flip of it must be refused. */
@@ -1737,6 +2158,7 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE_SLOW(kdump_test_budget_leaves),
 	KUNIT_CASE(kdump_test_budget_pasids),
 	KUNIT_CASE_SLOW(kdump_test_budget_roots),
+	KUNIT_CASE_SLOW(kdump_test_fuzz),
 	{}
 };
 

@@ -325,6 +325,13 @@ struct kdump_pasid {
 	bool whole_table;
 };
 
+/* A table this unit allocated for the new context or PASID structures. */
+struct kdump_block {
+	struct list_head node;
+	void *virt;
+	int order;
+};
+
 /* PASIDs left out that kdump/pasids lists per IOMMU; the rest are counted. */
 #define KDUMP_PASIDS_RECORDED	256
 

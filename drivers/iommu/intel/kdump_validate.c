@@ -811,13 +811,6 @@ static void kdump_reserve_did(struct kdump_iommu *st, u16 did)
 		st->nr_dids++;
 }
 
-/* A table this unit allocated for the new context or PASID structures. */
-struct kdump_block {
-	struct list_head node;
-	void *virt;
-	int order;
-};
-
 /*
  * A new table for @list, charged to the budget unless the hardware bounds
  * how many there can be (one context table per bus half).  *@why says

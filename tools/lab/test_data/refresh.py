@@ -33,6 +33,7 @@ SAMPLES = {
     "handover-ours": "ours-handover-legacy-aw48-inplace-e1000e",
     "handover-stock": "stock-handover-legacy-aw48-e1000e",
     "selftest-break": "ours-selftest-break-legacy-aw48-inplace-e1000e",
+    "fuzz": "fuzz-001-0x1000-ours-legacy-aw48-inplace-e1000e",
     "ptcapture": "ours-ptcapture-legacy-aw48-inplace-e1000e",
 }
 # Console lines a parser or check reads (lab_parser, lab_checks).
