@@ -539,9 +539,14 @@ static void kdump_report(struct kdump_iommu *st)
 static void kdump_adopt_undo(struct kdump_iommu *st)
 {
 	struct intel_iommu *iommu = st->iommu;
+	unsigned int i;
 
 	bitmap_free(iommu->copied_tables);
 	iommu->copied_tables = NULL;
+	/* What this unit used is not lost to the next one. */
+	for (i = 0; i < KDUMP_NR_BUDGET && st->budget.parent; i++)
+		st->budget.parent->used[i] -= min(st->budget.used[i],
+						  st->budget.parent->used[i]);
 	kdump_judged_free(st);
 	bitmap_free(st->dids);
 	st->dids = NULL;
@@ -636,7 +641,7 @@ int intel_iommu_kdump_adopt(struct intel_iommu *iommu)
 	int ret;
 
 	if (!st) {
-		pr_err("%s: no register snapshot, resetting translation\n",
+		pr_err("%s: no register snapshot: left to mainline's copy\n",
 		       iommu->name);
 		return -ENODEV;
 	}

@@ -4,7 +4,7 @@
  *
  * The hooks below are what iommu.c, dmar.c and debugfs.c call; with
  * CONFIG_INTEL_IOMMU_KDUMP_ADOPT off they become stubs and the capture
- * kernel resets the IOMMU instead (translation off, fresh tables).
+ * kernel does what mainline does: copy_translation_tables().
  */
 #ifndef _INTEL_IOMMU_KDUMP_H
 #define _INTEL_IOMMU_KDUMP_H

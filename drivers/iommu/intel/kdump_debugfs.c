@@ -44,6 +44,7 @@ static int kdump_summary_show(struct seq_file *m, void *unused)
 	struct kdump_iommu *st;
 	unsigned int i;
 
+	guard(mutex)(&kdump_lock);
 	seq_puts(m, "iommu\tstate\ttables\tpage_tables\tcontexts_adopted\tcontexts_refused\tdomain_ids\tiova_ranges\tiova_pages\ttime_us\tmemory_kib\tbudget_tables\tbudget_leaves\tbudget_kib\n");
 	for (i = 0, st = kdump_next_iommu(&i); st; st = kdump_next_iommu(&i)) {
 		const struct kdump_budget *b = &st->budget;
@@ -99,6 +100,7 @@ static int kdump_registers_show(struct seq_file *m, void *unused)
 	struct kdump_iommu *st;
 	unsigned int i, r;
 
+	guard(mutex)(&kdump_lock);
 	seq_puts(m, "iommu\tregister\toffset\tvalue\tdecoded\n");
 	for (i = 0, st = kdump_next_iommu(&i); st; st = kdump_next_iommu(&i)) {
 		const char *name = st->iommu->name;
@@ -195,6 +197,7 @@ static int kdump_domain_ids_show(struct seq_file *m, void *unused)
 	struct kdump_iommu *st;
 	unsigned int i;
 
+	guard(mutex)(&kdump_lock);
 	seq_puts(m, "iommu\tdomain_ids\n");
 	for (i = 0, st = kdump_next_iommu(&i); st; st = kdump_next_iommu(&i)) {
 		unsigned int rs, re;
@@ -223,6 +226,7 @@ static int kdump_iova_ranges_show(struct seq_file *m, void *unused)
 	struct kdump_iommu *st;
 	unsigned int i, n, r;
 
+	guard(mutex)(&kdump_lock);
 	seq_puts(m, "iommu\tbdf\tstart\tend\tpages\tperm\n");
 	for (i = 0, st = kdump_next_iommu(&i); st; st = kdump_next_iommu(&i)) {
 		for (n = 0; n < st->nr_ctx; n++) {

@@ -568,5 +568,3 @@ void intel_iommu_kdump_detach(struct device *dev)
 	mutex_unlock(&kdump_lock);
 }
 
-/* ---- The switch from an adopted context to the new domain ------------ */
-

@@ -154,6 +154,7 @@ struct kdump_walk {
 	unsigned long copied_pages;
 	struct list_head pages;		/* copy mode: the duplicate tables */
 	struct xarray table_set;	/* in place: the tables, by page */
+	u64 dma_writable;		/* a table an adopted leaf may write */
 };
 
 #define KDUMP_WALK_MAX_TABLES	BIT(16)
@@ -301,6 +302,7 @@ struct kdump_context {
 	u64 new_table;		/* its copy in copy mode, else old_table */
 	u64 bad_addr;
 	struct kdump_walk *walk;	/* translation of requests w/o PASID */
+	struct kdump_walk *tables;	/* the walk whose tables it uses */
 	u8 handover;			/* enum kdump_handover */
 	u8 switched;			/* enum kdump_switch */
 	unsigned int legacy_maps;	/* runs mapped into the new domain */
@@ -369,7 +371,7 @@ struct kdump_iommu {
 	unsigned int max_walks;
 	struct xarray walk_index;	/* root, levels, format -> walks[] */
 	struct kdump_budget budget;	/* its parent: the global one */
-	struct list_head pages;		/* context and copied tables */
+	struct list_head pages;		/* new context and PASID tables */
 	unsigned long nr_pages;
 
 	struct kdump_pasid *pasids;	/* PASIDs left out, the first ones */

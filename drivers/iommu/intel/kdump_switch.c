@@ -437,6 +437,3 @@ int intel_iommu_kdump_switch_sm_context(struct device *dev,
 	return ret ? intel_pasid_setup_sm_context(dev) : 0;
 }
 
-/* ---- debugfs: /sys/kernel/debug/iommu/intel/kdump/ ------------------- */
-
-/* The state of the @i-th IOMMU, if it was found by a capture kernel. */

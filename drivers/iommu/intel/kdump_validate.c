@@ -201,6 +201,7 @@ static void kdump_unmap_table(const struct kdump_mem_map *mm, void *virt)
 #define ECAP_DT			BIT_ULL(2)	/* device-TLB */
 #define ECAP_PRS		BIT_ULL(29)	/* page requests */
 #define ECAP_PASID		BIT_ULL(40)	/* PASID support */
+#define ECAP_RPS		BIT_ULL(49)	/* RID_PASID support */
 
 VISIBLE_IF_KUNIT const struct kdump_rsvd_rule kdump_rsvd_rules[] = {
 	RSVD(KDUMP_E_ROOT, 0, ROOT_RSVD, 0, KDUMP_BAD_RESERVED_BITS,
@@ -225,6 +226,8 @@ VISIBLE_IF_KUNIT const struct kdump_rsvd_rule kdump_rsvd_rules[] = {
 	     KDUMP_BAD_RESERVED_BITS, "9.4 PRE without ECAP.PRS"),
 	RSVD(KDUMP_E_SM_CONTEXT, 1, CTX_SM_HI_RSVD, 0,
 	     KDUMP_BAD_RESERVED_BITS, "9.4 Scalable-Mode Context Entry: 127:85"),
+	RSVD(KDUMP_E_SM_CONTEXT, 1, CTX_SM_RID_PASID_MASK, ECAP_RPS,
+	     KDUMP_BAD_RESERVED_BITS, "9.4 RID_PASID without ECAP.RPS"),
 	RSVD(KDUMP_E_SM_CONTEXT, 2, ALL_BITS, 0, KDUMP_BAD_RESERVED_BITS,
 	     "9.4 Scalable-Mode Context Entry: 191:128"),
 	RSVD(KDUMP_E_SM_CONTEXT, 3, ALL_BITS, 0, KDUMP_BAD_RESERVED_BITS,
@@ -264,7 +267,7 @@ kdump_check_reserved(const struct kdump_hw_caps *hw,
 	const struct kdump_rsvd_rule *rule;
 
 	for (rule = kdump_rsvd_rules;
-	     rule < kdump_rsvd_rules + ARRAY_SIZE(kdump_rsvd_rules); rule++) {
+	     rule < kdump_rsvd_rules + kdump_nr_rsvd_rules; rule++) {
 		if (rule->kind != kind || (rule->unless & hw->ecap))
 			continue;
 		if (e[rule->qw] & rule->bits)
@@ -386,7 +389,6 @@ struct kdump_walker {
 	const struct kdump_mem_map *mm;
 	const struct kdump_hw_caps *hw;
 	struct kdump_walk *w;
-	struct xarray seen;
 	struct list_head copies;
 	bool copy;
 };
@@ -456,6 +458,14 @@ bool kdump_charge(struct kdump_budget *b, enum kdump_budget_item item,
 }
 EXPORT_SYMBOL_IF_KUNIT(kdump_charge);
 
+/* Give back what kdump_charge() took for something that was not made. */
+static void kdump_refund(struct kdump_budget *b, enum kdump_budget_item item,
+			 unsigned long n)
+{
+	for (; b; b = b->parent)
+		b->used[item] -= min(n, b->used[item]);
+}
+
 /*
  * Room for one more element in a growing array of @nr elements of @size
  * with room for *@max: the array, reallocated (*@max doubled, at least
@@ -477,8 +487,10 @@ static void *kdump_grow(struct kdump_budget *b, void *array, unsigned int nr,
 				       (n - *max) * size, hit))
 		return ERR_PTR(-ENOSPC);
 	p = kvrealloc(array, array_size(n, size), GFP_KERNEL);
-	if (!p)
+	if (!p) {
+		kdump_refund(b, KDUMP_BUDGET_BYTES, (n - *max) * size);
 		return ERR_PTR(-ENOMEM);
+	}
 	*max = n;
 	return p;
 }
@@ -600,7 +612,8 @@ static int kdump_walk_table(struct kdump_walker *k, u64 table, int level,
 	if (!kdump_charge(k->w->budget, KDUMP_BUDGET_TABLES, 1, &hit))
 		return kdump_walk_fail(k, KDUMP_BUDGET, hit);
 	/* A table reached twice is a loop or a corrupt tree: refuse both. */
-	ret = xa_insert(&k->seen, table >> VTD_PAGE_SHIFT, xa_mk_value(level),
+	ret = xa_insert(&k->w->table_set, table >> VTD_PAGE_SHIFT,
+			xa_mk_value(level),
 			GFP_KERNEL);
 	if (ret == -EBUSY)
 		return kdump_walk_fail(k, KDUMP_TABLE_LOOP, table);
@@ -629,7 +642,7 @@ static int kdump_walk_table(struct kdump_walker *k, u64 table, int level,
 	for (i = 0; i < BIT(LEVEL_STRIDE) && !ret; i++) {
 		u64 pte = READ_ONCE(old[i]);
 		u64 sub = iova + ((u64)i << shift);
-		u64 child;
+		u64 child = 0;
 
 		if (!kdump_pte_present(k->w->format, pte))
 			continue;
@@ -692,15 +705,14 @@ VISIBLE_IF_KUNIT int kdump_walk_pgtable(const struct kdump_mem_map *mm,
 	if (levels < 3 || levels > 5)
 		return kdump_walk_fail(&k, KDUMP_BAD_ADDRESS_WIDTH, root);
 
-	xa_init(&k.seen);
 	ret = kdump_walk_table(&k, root, levels, 0,
 			       KDUMP_PERM_READ | KDUMP_PERM_WRITE, &w->new_root);
-	/* In place, the tables stay in use: kdump_refuse_dma_writable(). */
-	if (!ret && !copy) {
-		w->table_set = k.seen;
-		xa_init(&k.seen);
-	}
-	xa_destroy(&k.seen);
+	/*
+	 * The tables seen, kept in place where they stay in use (see
+	 * kdump_refuse_dma_writable()); copies are the capture kernel's.
+	 */
+	if (ret || copy)
+		xa_destroy(&w->table_set);
 	if (ret) {
 		iommu_put_pages_list(&k.copies);
 		w->copied_pages = 0;
@@ -791,11 +803,10 @@ static struct kdump_walk *kdump_get_walk(struct kdump_iommu *st, u64 root,
 		return NULL;
 	}
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
-	if (!w)
-		return NULL;
-	if (xa_err(xa_store(&st->walk_index, key, xa_mk_value(st->nr_walks),
-			    GFP_KERNEL))) {
+	if (!w || xa_err(xa_store(&st->walk_index, key,
+				  xa_mk_value(st->nr_walks), GFP_KERNEL))) {
 		kfree(w);
+		kdump_refund(&st->budget, KDUMP_BUDGET_BYTES, sizeof(*w));
 		return NULL;
 	}
 	w->budget = &st->budget;
@@ -829,11 +840,13 @@ static void *kdump_alloc_block(struct kdump_iommu *st, struct list_head *list,
 		return NULL;
 	*why = KDUMP_NO_MEMORY;
 	b = kmalloc(sizeof(*b), GFP_KERNEL);
-	if (!b)
-		return NULL;
-	b->virt = iommu_alloc_pages_node(st->node, GFP_KERNEL, order);
-	if (!b->virt) {
+	if (b)
+		b->virt = iommu_alloc_pages_node(st->node, GFP_KERNEL, order);
+	if (!b || !b->virt) {
 		kfree(b);
+		if (!bounded)
+			kdump_refund(&st->budget, KDUMP_BUDGET_BYTES,
+				     PAGE_SIZE << order);
 		return NULL;
 	}
 	b->order = order;
@@ -906,6 +919,7 @@ static enum kdump_refusal kdump_adopt_legacy(struct kdump_iommu *st,
 	if (r)
 		return r;
 	c->walk = kdump_get_walk(st, root, levels, KDUMP_PT_SECOND_LEVEL, &r);
+	c->tables = c->walk;
 	ce[0] = (ce[0] & ~VTD_PAGE_MASK) | new_root;
 	c->new_table = new_root;
 	return KDUMP_OK;
@@ -960,8 +974,11 @@ static enum kdump_refusal kdump_adopt_pasid_entry(struct kdump_iommu *st,
 	 * the IOVAs of the device's DMA: it is checked, but its mappings are
 	 * neither reserved nor handed over as IOVA -> physical.
 	 */
-	if (rid_pasid && PE_PGTT(pe) != PASID_ENTRY_PGTT_NESTED)
-		c->walk = kdump_get_walk(st, root, levels, fmt, &r);
+	if (rid_pasid) {
+		c->tables = kdump_get_walk(st, root, levels, fmt, &r);
+		if (PE_PGTT(pe) != PASID_ENTRY_PGTT_NESTED)
+			c->walk = c->tables;
+	}
 	if (fmt == KDUMP_PT_FIRST_LEVEL)
 		pe[2] = (pe[2] & ~VTD_PAGE_MASK) | new_root;
 	else
@@ -1110,6 +1127,7 @@ static enum kdump_refusal kdump_adopt_scalable(struct kdump_iommu *st,
 	c->scalable = true;
 	c->old_table = dir;
 	c->new_table = dir;
+	c->old_dir_size = size;
 	r = kdump_check_sm_context(&st->hw, ce);
 	if (r)
 		return r;
@@ -1151,7 +1169,6 @@ static enum kdump_refusal kdump_adopt_scalable(struct kdump_iommu *st,
 		}
 		rid_pde = pde;
 		c->old_pasid_table = pde & VTD_PAGE_MASK;
-		c->old_dir_size = size;
 		r = kdump_adopt_pasid_table(st, c, pde & VTD_PAGE_MASK,
 					    i << PASID_PDE_SHIFT, rid_pasid,
 					    rid_pe, &others);
@@ -1310,8 +1327,18 @@ EXPORT_SYMBOL_IF_KUNIT(kdump_judge_context_table);
 static int kdump_writable_ranges(struct kdump_iommu *st,
 				 struct kdump_phys_range **r, unsigned int *nr)
 {
-	unsigned int i, j;
+	unsigned int i, j, n = 0;
 
+	for (i = 0; i < st->nr_walks; i++)
+		for (j = 0; !st->walks[i]->reason && j < st->walks[i]->nr_maps;
+		     j++)
+			n += !!(st->walks[i]->maps[j].perm & KDUMP_PERM_WRITE);
+	if (!n)
+		return 0;
+	/* Bounded by the leaves budget; freed once the pass is over. */
+	*r = kvmalloc_array(n, sizeof(**r), GFP_KERNEL);
+	if (!*r)
+		return -ENOMEM;
 	for (i = 0; i < st->nr_walks; i++) {
 		const struct kdump_walk *w = st->walks[i];
 
@@ -1320,9 +1347,8 @@ static int kdump_writable_ranges(struct kdump_iommu *st,
 
 			if (!(m->perm & KDUMP_PERM_WRITE))
 				continue;
-			if (kdump_range_append(r, nr, m->phys,
-					       m->phys + m->size - 1))
-				return -ENOMEM;
+			(*r)[*nr].start = m->phys;
+			(*r)[(*nr)++].last = m->phys + m->size - 1;
 		}
 	}
 	kdump_mem_map_normalize(*r, nr);
@@ -1348,28 +1374,15 @@ static u64 kdump_ranges_hit(const struct kdump_phys_range *r, unsigned int nr,
 	return U64_MAX;
 }
 
-/* The first table @c uses in place that @r covers, or U64_MAX. */
-static u64 kdump_context_writable(const struct kdump_context *c,
-				  struct kdump_walk *w,
-				  const struct kdump_phys_range *r,
-				  unsigned int nr)
+/* The first table of @w, in use in place, that @r covers, or U64_MAX. */
+static u64 kdump_walk_writable(struct kdump_walk *w,
+			       const struct kdump_phys_range *r,
+			       unsigned int nr)
 {
 	unsigned long pfn;
 	void *entry;
 	u64 hit;
 
-	if (c->scalable && c->new_table == c->old_table) {
-		hit = kdump_ranges_hit(r, nr, c->old_table,
-				       c->old_table + c->old_dir_size - 1);
-		if (hit != U64_MAX)
-			return hit;
-		hit = kdump_ranges_hit(r, nr, c->old_pasid_table,
-				       c->old_pasid_table + VTD_PAGE_SIZE - 1);
-		if (hit != U64_MAX)
-			return hit;
-	}
-	if (!w)
-		return U64_MAX;
 	xa_for_each(&w->table_set, pfn, entry) {
 		u64 table = (u64)pfn << VTD_PAGE_SHIFT;
 
@@ -1378,6 +1391,26 @@ static u64 kdump_context_writable(const struct kdump_context *c,
 			return hit;
 	}
 	return U64_MAX;
+}
+
+/* The first table @c uses in place that @r covers, or U64_MAX. */
+static u64 kdump_context_writable(const struct kdump_context *c,
+				  const struct kdump_phys_range *r,
+				  unsigned int nr)
+{
+	u64 hit;
+
+	if (c->scalable && c->new_table == c->old_table) {
+		hit = kdump_ranges_hit(r, nr, c->old_table,
+				       c->old_table + c->old_dir_size - 1);
+		if (hit != U64_MAX || !c->old_pasid_table)
+			return hit;
+		hit = kdump_ranges_hit(r, nr, c->old_pasid_table,
+				       c->old_pasid_table + VTD_PAGE_SIZE - 1);
+		if (hit != U64_MAX)
+			return hit;
+	}
+	return c->tables ? c->tables->dma_writable : U64_MAX;
 }
 
 /* Take an adopted context out of the new tables, not yet installed. */
@@ -1398,10 +1431,16 @@ static void kdump_unadopt(struct kdump_iommu *st, struct kdump_context *c,
 	c->reason = r;
 	c->bad_addr = bad_addr;
 	c->walk = NULL;
+	c->tables = NULL;
 	st->nr_adopted--;
 	st->nr_refused++;
 }
 
+/*
+ * Known limits: the writable set is this IOMMU's (a leaf behind another
+ * IOMMU is not seen), and a pass-through context's DMA is untranslated:
+ * it could write any table, and nothing here can check that.
+ */
 static int kdump_refuse_dma_writable(struct kdump_iommu *st,
 				     const struct root_entry *new_rt)
 {
@@ -1410,19 +1449,25 @@ static int kdump_refuse_dma_writable(struct kdump_iommu *st,
 	int ret;
 
 	ret = kdump_writable_ranges(st, &r, &nr);
-	for (i = 0; !ret && nr && i < st->nr_ctx; i++) {
+	if (ret || !nr)
+		return ret;
+	/* Each walk once, however many contexts share it. */
+	for (i = 0; i < st->nr_walks; i++)
+		st->walks[i]->dma_writable = st->walks[i]->reason ? U64_MAX :
+			kdump_walk_writable(st->walks[i], r, nr);
+	for (i = 0; i < st->nr_ctx; i++) {
 		struct kdump_context *c = &st->ctx[i];
 		u64 hit;
 
 		if (c->state != KDUMP_CTX_ADOPTED)
 			continue;
-		hit = kdump_context_writable(c, c->walk, r, nr);
+		hit = kdump_context_writable(c, r, nr);
 		if (hit != U64_MAX)
 			kdump_unadopt(st, c, new_rt, KDUMP_TABLE_DMA_WRITABLE,
 				      hit);
 	}
-	kfree(r);
-	return ret;
+	kvfree(r);
+	return 0;
 }
 
 /**
