@@ -23,6 +23,7 @@ struct range {
 /* One leaf of an old page table. */
 struct leaf {
 	__u64 iova, phys, size;
+	bool dropped;	/* into the capture kernel's RAM: left out */
 };
 
 struct old_ctx {
@@ -39,6 +40,7 @@ struct old_ctx {
 	int nr_ranges;
 	struct leaf *leaves;	/* what the ranges translate to */
 	int nr_leaves;
+	int nr_dropped;		/* leaves left out: not in the ranges */
 	const char *error;	/* the oracle could not read its tables */
 };
 
@@ -70,11 +72,20 @@ static void add_did(struct old_ctx *c, unsigned int did)
 		c->dids[i] = did;
 }
 
-/* One leaf, in IOVA order: extend the last range or start a new one. */
+/* The capture kernel's System RAM, read once by oracle_init(). */
+static struct own_ram oracle_own;
+
+/*
+ * One leaf, in IOVA order: extend the last range or start a new one.  A
+ * leaf into the capture kernel's own RAM is left out of what the capture
+ * kernel adopts (the context is "partial"): it is marked, its IOVA still
+ * in the ranges (live at the panic, so reserved), its page never mapped.
+ */
 static void add_leaf(struct old_ctx *c, __u64 iova, __u64 phys, __u64 size,
 		     const char *perm)
 {
 	struct range *r = c->nr_ranges ? &c->ranges[c->nr_ranges - 1] : NULL;
+	bool dropped = own_ram_hit(&oracle_own, phys, phys + size - 1);
 	int i;
 
 	i = push((void **)&c->leaves, &c->nr_leaves, sizeof(*c->leaves));
@@ -82,7 +93,9 @@ static void add_leaf(struct old_ctx *c, __u64 iova, __u64 phys, __u64 size,
 		c->leaves[i].iova = iova;
 		c->leaves[i].phys = phys;
 		c->leaves[i].size = size;
+		c->leaves[i].dropped = dropped;
 	}
+	c->nr_dropped += dropped;
 
 	if (r && r->last + 1 == iova && !strcmp(r->perm, perm)) {
 		r->last = iova + size - 1;
@@ -319,7 +332,7 @@ static void oracle_break(struct oracle *o)
 	}
 	if (broken("handover")) {
 		for (i = 0; i < o->nr_ctx; i++) {
-			if (o->ctx[i].nr_leaves) {
+			if (o->ctx[i].nr_leaves && !o->ctx[i].leaves[0].dropped) {
 				o->ctx[i].leaves[0].phys += PAGE_SZ;
 				break;
 			}
@@ -349,6 +362,10 @@ static void __attribute__((constructor)) oracle_init(void)
 	}
 	if (tsv_load("registers", &regs)) {
 		oracle_error = "kdump/registers not readable";
+		return;
+	}
+	if (own_ram_read(&oracle_own) <= 0) {
+		oracle_error = "no System RAM in /proc/iomem";
 		return;
 	}
 	if (oracle_build(&the_oracle, &regs)) {

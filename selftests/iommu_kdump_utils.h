@@ -211,6 +211,45 @@ static int push(void **array, int *nr, size_t size)
 /* domain_translation_struct                                           */
 
 /* One leaf of a domain's page table, as debugfs dumps it. */
+/* The capture kernel's own RAM, from /proc/iomem: at most 32 ranges. */
+struct own_ram {
+	__u64 start[32], end[32];
+	int nr;
+};
+
+static int own_ram_read(struct own_ram *o)
+{
+	FILE *f = fopen("/proc/iomem", "r");
+	char line[256];
+
+	o->nr = 0;
+	if (!f)
+		return -1;
+	while (o->nr < 32 && fgets(line, sizeof(line), f)) {
+		unsigned long long s, e;
+
+		/* Top-level entries only: no leading blank. */
+		if (line[0] != ' ' && strstr(line, ": System RAM") &&
+		    sscanf(line, "%llx-%llx", &s, &e) == 2) {
+			o->start[o->nr] = s;
+			o->end[o->nr++] = e;
+		}
+	}
+	fclose(f);
+	return o->nr;
+}
+
+/* Does [@a, @b] touch the capture kernel's own RAM? */
+static bool own_ram_hit(const struct own_ram *o, __u64 a, __u64 b)
+{
+	int k;
+
+	for (k = 0; k < o->nr; k++)
+		if (a <= o->end[k] && b >= o->start[k])
+			return true;
+	return false;
+}
+
 struct dom_page {
 	__u64 iova, phys, size;
 };

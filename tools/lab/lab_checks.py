@@ -22,9 +22,9 @@ import lab_results
 from debugfs import norm_bdf, read_table
 
 # q35's LPC/SMBus functions (00:1f.*) sit in the ISA identity map, which
-# overlaps the capture kernel's low memory: our capture kernel always
-# refuses them (leaf-in-capture-ram).  Counted apart from the refusals a
-# scenario provokes.
+# overlaps the capture kernel's low memory: our capture kernel adopts them
+# with those leaves left out ("partial"), or refuses them where their
+# tables cannot be adopted.  Counted apart from what a scenario provokes.
 ISA_BDF_PREFIX = "00:1f."
 HDA_DEVFN = "00:1b.00"
 PANIC_LINE = parser.PANIC_LINE
@@ -66,7 +66,7 @@ class Evidence:
         self.events = parser.read_trace(f"{rundir}/qemu.trace")
         self.after = [e for e in self.events if self.t_panic is not None
                       and e[0] >= self.t_panic]
-        self.refusals, self.kdump_state = [], None
+        self.refusals, self.kdump_state, self.partials = [], None, []
         self.dump_problem, self.selftests, self.pasids = None, None, []
         self.res = lab_results.base_result(sc)
         self.res["retried"] = retried
@@ -143,6 +143,15 @@ def fig_disks(ev):
         with open(ev.path("cap", "dmesg"), errors="replace") as f:
             res["dmar_faults_dmesg"] = parser.count_faults(f)
     ev.refusals, ev.kdump_state = read_refusals(ev.rundir)
+    ev.partials = read_partials(ev.rundir)
+
+
+def read_partials(rundir):
+    """The contexts adopted with leaves left out: [(bdf, dropped)]."""
+    kdump = os.path.join(rundir, "cap", "kdump")
+    return [(norm_bdf(r["bdf"]), int(r.get("dropped", "0")))
+            for r in read_table(f"{kdump}/contexts", need=("bdf", "state"))
+            if r.get("state") == "adopted" and r.get("reason") == "partial"]
 
 
 def read_refusals(rundir):
@@ -243,6 +252,10 @@ def fig_refusals(ev):
     ev.res["refused"] = len(other)
     ev.res["refused_isa"] = len(isa)
     ev.res["refused_list"] = [f"{b} {why}" for b, why in other]
+    ev.res["partial_list"] = [f"{b} {n}" for b, n in ev.partials
+                              if not b.startswith(ISA_BDF_PREFIX)]
+    ev.res["partial_isa"] = sum(1 for b, _ in ev.partials
+                                if b.startswith(ISA_BDF_PREFIX))
     ev.res["kdump_state"] = ev.kdump_state
     ev.pasids = [(norm_bdf(r["bdf"]), r.get("pasid"), r.get("reason"))
                  for r in read_table(ev.path("cap", "kdump", "pasids"))]
@@ -411,10 +424,27 @@ def refusal_hits(ev, bdf, why, dmesg):
     return out, [l for l in dmesg if f"refused {bdf}: {why}" in l]
 
 
+def partial_problems(ev, dmesg):
+    """Exactly the scenario's expect_partial contexts (besides the ISA
+    functions) adopted with leaves left out, each with its log line."""
+    out = []
+    got = {b for b, _ in ev.partials if not b.startswith(ISA_BDF_PREFIX)}
+    for bdf in ev.sc.get("expect_partial", []):
+        if bdf not in got:
+            out.append(f"{bdf} not adopted partial")
+        elif not any(f"adopted {bdf} partially" in l for l in dmesg):
+            out.append(f"no log line for {bdf} adopted partially")
+    extra = sorted(got - set(ev.sc.get("expect_partial", [])))
+    if extra:
+        out.append("partial unexpectedly: " + ", ".join(extra))
+    return out
+
+
 def check_refused(ev):
     """Exactly the scenario's expect_refused refusals (besides the ISA
     functions), each with its reason in kdump/contexts and one log line;
-    the expect_pasids rows in kdump/pasids."""
+    exactly its expect_partial contexts adopted with leaves left out; the
+    expect_pasids rows in kdump/pasids."""
     if ev.sc["role"] != "first":
         return []
     out = [f"PASID {p} of {b} not listed as {why} in kdump/pasids"
@@ -422,9 +452,11 @@ def check_refused(ev):
            if (b, p, why) not in ev.pasids]
     try:
         with open(ev.path("cap", "dmesg"), errors="replace") as f:
-            dmesg = [l for l in f if "DMAR: kdump: " in l and "refused" in l]
+            logged = [l for l in f if "DMAR: kdump: " in l]
     except OSError:
         return out + ["capture dmesg not saved"]
+    out += partial_problems(ev, logged)
+    dmesg = [l for l in logged if "refused" in l]
     expected = [tuple(e) for e in ev.sc["expect_refused"]]
     for bdf, why in expected:
         fails, hits = refusal_hits(ev, bdf, why, dmesg)

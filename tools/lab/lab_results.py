@@ -91,6 +91,10 @@ RESULT_KEYS = {
     "kdump_state": ("text", "the first IOMMU's kdump/summary state"),
     "refused": ("count", "refused contexts in kdump/contexts, 00:1f.* aside"),
     "refused_isa": ("count", "refused q35 00:1f.* functions"),
+    "partial_list": ("list", "'<bdf> <dropped>' of the contexts adopted "
+                             "with leaves into capture RAM left out, "
+                             "00:1f.* aside"),
+    "partial_isa": ("count", "q35 00:1f.* functions adopted partial"),
     "refused_list": ("list", "'<bdf> <reason>' of each refusal counted in "
                      "refused"),
     "pasids_not_adopted": ("list", "'<bdf> <pasid> <reason>' of kdump/pasids"),

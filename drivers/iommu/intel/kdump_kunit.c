@@ -323,11 +323,12 @@ static void kdump_test_walk_bad_addresses(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_TABLE_IN_CAPTURE_RAM);
 	l4[0] = saved;
 
-	/* The case that kills a trusting capture kernel. */
+	/* The case that kills a trusting capture kernel: left out. */
 	l1[2] = (OWN_BASE + 0x5000) | SL_RW;
-	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, -EINVAL);
-	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_LEAF_IN_CAPTURE_RAM);
-	KUNIT_EXPECT_EQ(test, w->bad_addr, OWN_BASE + 0x5000);
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, 0);
+	KUNIT_EXPECT_EQ(test, w->dropped, 1);
+	KUNIT_EXPECT_EQ(test, w->dropped_addr, OWN_BASE + 0x5000);
+	KUNIT_EXPECT_NE(test, w->new_root, root);
 	l1[2] = 0x7000 | SL_RW;
 	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, -EINVAL);
 	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_LEAF_OUTSIDE_OLD_RAM);
@@ -353,11 +354,109 @@ static void kdump_test_walk_direct_leaves(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_TABLE_OUTSIDE_OLD_RAM);
 	l4[1] = 0;
 
-	/* Own RAM inside the window still wins. */
+	/* Own RAM inside the window still wins: that leaf is left out. */
 	t->own[0].start = 0x7000;
 	t->own[0].last = 0x7fff;
-	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, -EINVAL);
-	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_LEAF_IN_CAPTURE_RAM);
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, 0);
+	KUNIT_EXPECT_EQ(test, w->dropped, 1);
+	KUNIT_EXPECT_EQ(test, w->dropped_addr, 0x7000);
+	KUNIT_EXPECT_EQ(test, w->leaves[0], 3);
+}
+
+/* Is @pa one of the pages the walk duplicated? */
+static bool test_walk_copied(const struct kdump_walk *w, u64 pa)
+{
+	const struct page *pg;
+
+	list_for_each_entry(pg, &w->pages, lru)
+		if (page_to_phys(pg) == pa)
+			return true;
+	return false;
+}
+
+/*
+ * Leaves into the capture kernel's RAM are left out, not the device: q35's
+ * ISA identity map (00:1f.*) covers the capture kernel's low pages on
+ * every boot.  In place, the tables from the root down to such a leaf are
+ * duplicated, with the leaf non-present, and every other table stays the
+ * old one; in copy mode the leaf is non-present in the copy.  Either way
+ * the old tables are untouched and the leaf is in neither the ranges nor
+ * the maps the hand-over re-creates.
+ */
+static void walk_partial_case(struct kunit *test, bool copy)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t), *l4 = t->page[0], *l3 = t->page[1];
+	u64 *l2 = t->page[2], *l1 = t->page[3], l3bp, *l3b, *n4, *n3, *n2, *n1;
+	u64 own = OWN_BASE + 0x5000;
+	struct kdump_walk *w;
+	unsigned int i;
+
+	l3b = test_table(test, t, &l3bp);	/* a subtree with nothing left out */
+	l4[1] = l3bp | SL_RW;
+	l3b[0] = (OLD_DATA_BASE + SZ_1G) | SL_RW | BIT_ULL(7);
+	l1[2] = own | SL_RW;
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, copy, 0);
+	KUNIT_EXPECT_EQ(test, w->dropped, 1);
+	KUNIT_EXPECT_EQ(test, w->dropped_addr, own);
+	KUNIT_EXPECT_EQ(test, w->leaves[0], 3);
+	KUNIT_EXPECT_EQ(test, w->copied_pages, copy ? 5 : 4);
+	KUNIT_EXPECT_EQ(test, l1[2], own | SL_RW);	/* old tables untouched */
+	for (i = 0; i < w->nr_maps; i++) {
+		const struct kdump_map *m = &w->maps[i];
+
+		KUNIT_EXPECT_TRUE(test, m->phys + m->size <= OWN_BASE ||
+				  m->phys >= OWN_BASE + OWN_SIZE);
+	}
+	/* Its IOVA, live at the panic, stays reserved. */
+	KUNIT_EXPECT_EQ(test, w->ranges[0].start, 0x1000);
+	KUNIT_EXPECT_EQ(test, w->ranges[0].last, 0x3fff);
+
+	KUNIT_ASSERT_TRUE(test, test_walk_copied(w, w->new_root));
+	n4 = phys_to_virt(w->new_root);
+	n3 = phys_to_virt(n4[0] & PTE_ADDR_MASK);
+	n2 = phys_to_virt(n3[0] & PTE_ADDR_MASK);
+	n1 = phys_to_virt(n2[0] & PTE_ADDR_MASK);
+	KUNIT_EXPECT_TRUE(test, test_walk_copied(w, n4[0] & PTE_ADDR_MASK));
+	KUNIT_EXPECT_TRUE(test, test_walk_copied(w, n3[0] & PTE_ADDR_MASK));
+	KUNIT_EXPECT_TRUE(test, test_walk_copied(w, n2[0] & PTE_ADDR_MASK));
+	KUNIT_EXPECT_EQ(test, n1[2], 0);
+	KUNIT_EXPECT_EQ(test, n1[1], l1[1]);
+	KUNIT_EXPECT_EQ(test, n1[3], l1[3]);
+	KUNIT_EXPECT_EQ(test, n1[16], l1[16]);
+	KUNIT_EXPECT_EQ(test, n2[0x1ff], l2[0x1ff]);
+	KUNIT_EXPECT_EQ(test, n4[0] & ~PTE_ADDR_MASK, l4[0] & ~PTE_ADDR_MASK);
+	KUNIT_EXPECT_EQ(test, n3[0] & ~PTE_ADDR_MASK, l3[0] & ~PTE_ADDR_MASK);
+	if (copy) {
+		KUNIT_EXPECT_NE(test, n4[1] & PTE_ADDR_MASK, l3bp);
+		KUNIT_EXPECT_TRUE(test, xa_empty(&w->table_set));
+		return;
+	}
+	/* In place, the subtree with nothing left out is the old one ... */
+	KUNIT_EXPECT_EQ(test, n4[1], l4[1]);
+	/* ... and the tables replaced are no longer counted as in use. */
+	KUNIT_EXPECT_EQ(test, xa_to_value(xa_load(&w->table_set,
+						  root >> VTD_PAGE_SHIFT)),
+			4 | KDUMP_TABLE_REPLACED);
+	KUNIT_EXPECT_EQ(test, xa_to_value(xa_load(&w->table_set,
+						  l3bp >> VTD_PAGE_SHIFT)), 3);
+
+	/* Nothing left out: nothing copied, the old root is installed. */
+	l1[2] = (OLD_DATA_BASE + 0x2000) | SL_RW;
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, 0);
+	KUNIT_EXPECT_EQ(test, w->dropped, 0);
+	KUNIT_EXPECT_EQ(test, w->copied_pages, 0);
+	KUNIT_EXPECT_EQ(test, w->new_root, root);
+}
+
+static void kdump_test_walk_partial(struct kunit *test)
+{
+	walk_partial_case(test, false);
+}
+
+static void kdump_test_walk_partial_copy(struct kunit *test)
+{
+	walk_partial_case(test, true);
 }
 
 static void kdump_test_walk_superpages(struct kunit *test)
@@ -533,7 +632,8 @@ static void kdump_test_walk_first_level_5(struct kunit *test)
  * every present table and leaf below @table lies in old RAM and outside
  * the capture kernel's.  Only called on trees already proven loop-free.
  */
-static bool reference_tree_ok(struct test_tables *t, u64 table, int level,
+static bool reference_tree_ok(struct test_tables *t,
+			      const struct kdump_walk *w, u64 table, int level,
 			      enum kdump_pt_format fmt, int depth)
 {
 	u64 *v = phys_to_virt(table);
@@ -556,8 +656,10 @@ static bool reference_tree_ok(struct test_tables *t, u64 table, int level,
 				return false;
 			continue;
 		}
-		if (kdump_check_table_addr(&t->mm, addr, PAGE_SIZE) ||
-		    !reference_tree_ok(t, addr, level - 1, fmt, depth + 1))
+		if ((!w || !test_walk_copied(w, addr)) &&
+		    kdump_check_table_addr(&t->mm, addr, PAGE_SIZE))
+			return false;
+		if (!reference_tree_ok(t, w, addr, level - 1, fmt, depth + 1))
 			return false;
 	}
 	return true;
@@ -571,7 +673,7 @@ static bool reference_tree_ok(struct test_tables *t, u64 table, int level,
 static void kdump_test_walk_mutations(struct kunit *test)
 {
 	struct test_tables *t = test_tables_init(test);
-	unsigned int i, accepted = 0, refused = 0;
+	unsigned int i, accepted = 0, refused = 0, partial = 0;
 	u64 phys[5], *pg[5];
 	struct rnd_state rnd;
 
@@ -620,10 +722,13 @@ static void kdump_test_walk_mutations(struct kunit *test)
 						 fmt, false, &w);
 			if (!ret) {
 				accepted++;
+				/* What is installed, copies included. */
 				KUNIT_EXPECT_TRUE(test,
-						  reference_tree_ok(t, phys[0],
+						  reference_tree_ok(t, &w,
+								    w.new_root,
 								    4, fmt, 0));
 				KUNIT_EXPECT_LE(test, w.tables, 5);
+				partial += !!w.dropped;
 			} else {
 				refused++;
 				KUNIT_EXPECT_NE(test, w.reason, KDUMP_OK);
@@ -632,8 +737,9 @@ static void kdump_test_walk_mutations(struct kunit *test)
 		}
 		*slot = saved;
 	}
-	kunit_info(test, "1000 mutations, walked as second- and first-level: %u accepted, %u refused\n",
-		   accepted, refused);
+	kunit_info(test, "1000 mutations, walked as second- and first-level: %u accepted (%u with leaves left out), %u refused\n",
+		   accepted, partial, refused);
+	KUNIT_EXPECT_GT(test, partial, 0);
 	KUNIT_EXPECT_GT(test, refused, 0);
 	KUNIT_EXPECT_GT(test, accepted, 0);
 }
@@ -1255,6 +1361,70 @@ static void kdump_test_context_table_scalable(struct kunit *test)
 	ntbl = phys_to_virt(ndir[0] & VTD_PAGE_MASK);
 	KUNIT_EXPECT_EQ(test, memcmp(ntbl, tbl, 8 * sizeof(u64)), 0);
 	KUNIT_EXPECT_EQ(test, ntbl[8], 0);
+}
+
+/*
+ * A context whose page table has one leaf into the capture kernel's RAM is
+ * adopted "partial", in place: legacy, its new context entry names the
+ * duplicated root; scalable, it gets PASID structures of its own whose
+ * RID_PASID entry names the duplicated root.  Its other leaves stay.
+ */
+static void kdump_test_context_table_partial(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t), *l1 = t->page[3];
+	u64 ctxp, sctxp, dirp, tblp, half = 0, shalf = 0;
+	u64 *ctx, *sctx, *dir, *tbl, *new, *ndir, *ntbl;
+	struct test_reader rd = {}, srd = {};
+	struct kdump_iommu *st = test_state(test, &t->mm, false, false, &rd);
+	struct kdump_iommu *sst;
+	const struct kdump_context *c;
+
+	l1[2] = (OWN_BASE + 0x3000) | SL_RW;
+	ctx = test_table(test, t, &ctxp);
+	ctx[0] = 1 | root;
+	ctx[1] = 2 | (5 << 8);
+	KUNIT_ASSERT_EQ(test, kdump_judge_context_table(st, 0, ctxp, 0, &half),
+			0);
+	c = test_ctx(test, st, 0, 0);
+	KUNIT_EXPECT_EQ(test, c->state, KDUMP_CTX_ADOPTED);
+	KUNIT_EXPECT_EQ(test, kdump_context_dropped(c), 1);
+	KUNIT_ASSERT_NOT_NULL(test, c->walk);
+	KUNIT_EXPECT_EQ(test, c->old_table, root);
+	KUNIT_EXPECT_NE(test, c->new_table, root);
+	KUNIT_EXPECT_EQ(test, c->new_table, c->walk->new_root);
+	new = phys_to_virt(half & VTD_PAGE_MASK);
+	KUNIT_EXPECT_EQ(test, new[0] & VTD_PAGE_MASK, c->walk->new_root);
+	KUNIT_EXPECT_EQ(test, new[0] & ~VTD_PAGE_MASK, ctx[0] & ~VTD_PAGE_MASK);
+	KUNIT_EXPECT_EQ(test, new[1], ctx[1]);
+
+	/* Scalable mode: PASID structures of its own. */
+	sst = test_state(test, &t->mm, true, false, &srd);
+	tbl = test_table(test, t, &tblp);
+	tbl[0] = PASID_PTE_PRESENT | (PASID_ENTRY_PGTT_SL_ONLY << 6) |
+		 (2 << 2) | root;
+	tbl[1] = 9;
+	dir = test_table(test, t, &dirp);
+	dir[0] = tblp | PASID_PTE_PRESENT;
+	sctx = test_table(test, t, &sctxp);
+	sctx[0] = dirp | 1;
+	KUNIT_ASSERT_EQ(test, kdump_judge_context_table(sst, 0, sctxp, 0,
+							&shalf), 0);
+	c = test_ctx(test, sst, 0, 0);
+	KUNIT_EXPECT_EQ(test, c->state, KDUMP_CTX_ADOPTED);
+	KUNIT_EXPECT_EQ(test, kdump_context_dropped(c), 1);
+	KUNIT_EXPECT_EQ(test, c->old_table, dirp);
+	KUNIT_ASSERT_NE(test, c->new_table, dirp);
+	KUNIT_ASSERT_NOT_NULL(test, c->walk);
+	ndir = phys_to_virt(c->new_table);
+	KUNIT_ASSERT_TRUE(test, ndir[0] & PASID_PTE_PRESENT);
+	KUNIT_ASSERT_NE(test, ndir[0] & VTD_PAGE_MASK, tblp);
+	ntbl = phys_to_virt(ndir[0] & VTD_PAGE_MASK);
+	KUNIT_EXPECT_EQ(test, ntbl[0] & VTD_PAGE_MASK, c->walk->new_root);
+	KUNIT_EXPECT_NE(test, c->walk->new_root, root);
+	KUNIT_EXPECT_EQ(test, ntbl[0] & ~VTD_PAGE_MASK, tbl[0] & ~VTD_PAGE_MASK);
+	KUNIT_EXPECT_EQ(test, ntbl[1], tbl[1]);
+	KUNIT_EXPECT_EQ(test, tbl[0] & VTD_PAGE_MASK, root);	/* untouched */
 }
 
 /*
@@ -2137,6 +2307,8 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_walk_loop),
 	KUNIT_CASE(kdump_test_walk_bad_addresses),
 	KUNIT_CASE(kdump_test_walk_direct_leaves),
+	KUNIT_CASE(kdump_test_walk_partial),
+	KUNIT_CASE(kdump_test_walk_partial_copy),
 	KUNIT_CASE(kdump_test_walk_superpages),
 	KUNIT_CASE(kdump_test_walk_levels),
 	KUNIT_CASE(kdump_test_walk_copy),
@@ -2153,6 +2325,7 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_context_table_legacy),
 	KUNIT_CASE(kdump_test_context_table_legacy_copy),
 	KUNIT_CASE(kdump_test_context_table_scalable),
+	KUNIT_CASE(kdump_test_context_table_partial),
 	KUNIT_CASE(kdump_test_root_table),
 	KUNIT_CASE(kdump_test_reserved_bits),
 	KUNIT_CASE(kdump_test_walk_upper_readonly),

@@ -155,7 +155,12 @@ struct kdump_walk {
 	struct list_head pages;		/* copy mode: the duplicate tables */
 	struct xarray table_set;	/* in place: the tables, by page */
 	u64 dma_writable;		/* a table an adopted leaf may write */
+	unsigned long dropped;		/* leaves into capture RAM left out */
+	u64 dropped_addr;		/* the first of them */
 };
+
+/* In a walk's table_set: a table replaced by a copy, no longer in use. */
+#define KDUMP_TABLE_REPLACED	BIT(3)
 
 #define KDUMP_WALK_MAX_TABLES	BIT(16)
 
@@ -315,6 +320,12 @@ struct kdump_context {
 	struct kdump_phys_range *direct;
 	unsigned int nr_direct;
 };
+
+/* Leaves of an adopted context left out: it is adopted "partial". */
+static inline unsigned long kdump_context_dropped(const struct kdump_context *c)
+{
+	return c->tables ? c->tables->dropped : 0;
+}
 
 /* A present PASID entry (or a whole PASID table) that was not adopted. */
 struct kdump_pasid {

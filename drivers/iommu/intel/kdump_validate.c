@@ -390,8 +390,12 @@ struct kdump_walker {
 	const struct kdump_hw_caps *hw;
 	struct kdump_walk *w;
 	struct list_head copies;
+	u64 *snap;		/* in place: one page per level, see below */
 	bool copy;
 };
+
+/* kdump_walk_leaf(): the leaf is left out of the tables installed. */
+#define KDUMP_LEAF_LEFT_OUT	1
 
 static unsigned int kdump_level_shift(int level)
 {
@@ -580,30 +584,75 @@ static int kdump_walk_leaf(struct kdump_walker *k, u64 pte, int level,
 			return kdump_walk_fail(k, KDUMP_BAD_SUPERPAGE, pte);
 	}
 	r = kdump_check_addr(k->mm, addr, size, true);
-	if (r)
+	/*
+	 * A leaf into the capture kernel's RAM is left out, not the device:
+	 * its other translations stay and DMA to that leaf faults.  A large
+	 * leaf that only overlaps that RAM is left out whole.  Its IOVA was
+	 * live at the panic: it stays in the ranges (reserved, so no new
+	 * driver is given it), never in the maps the hand-over re-creates.
+	 */
+	if (r && r != KDUMP_LEAF_IN_CAPTURE_RAM)
 		return kdump_walk_fail(k, r, addr);
 	if (!kdump_charge(k->w->budget, KDUMP_BUDGET_LEAVES, 1, &hit))
 		return kdump_walk_fail(k, KDUMP_BUDGET, hit);
-	k->w->leaves[level - 1]++;
 	perm &= kdump_pte_perm(k->w->format, pte);
 	ret = kdump_walk_add_range(k->w, iova, iova + size - 1, perm, &hit);
-	if (!ret)
+	if (!ret && !r)
 		ret = kdump_walk_add_map(k->w, iova, addr, size, perm, &hit);
 	if (ret)
 		return kdump_walk_fail(k, ret == -ENOSPC ? KDUMP_BUDGET :
 				       KDUMP_NO_MEMORY, ret == -ENOSPC ? hit : 0);
+	if (r) {
+		if (!k->w->dropped++)
+			k->w->dropped_addr = addr;
+		return KDUMP_LEAF_LEFT_OUT;
+	}
+	k->w->leaves[level - 1]++;
 	return 0;
 }
 
+/*
+ * A table of the capture kernel's own for @table, whose entries are @out:
+ * charged, kept with the walk's copies and made visible to the IOMMU.
+ */
+static int kdump_dup_table(struct kdump_walker *k, u64 table, const u64 *out,
+			   u64 **dup)
+{
+	unsigned long hit;
+
+	if (!kdump_charge(k->w->budget, KDUMP_BUDGET_BYTES, VTD_PAGE_SIZE, &hit))
+		return kdump_walk_fail(k, KDUMP_BUDGET, hit);
+	*dup = iommu_alloc_page(GFP_KERNEL);
+	if (!*dup) {
+		kdump_refund(k->w->budget, KDUMP_BUDGET_BYTES, VTD_PAGE_SIZE);
+		return kdump_walk_fail(k, KDUMP_NO_MEMORY, table);
+	}
+	if (out)
+		memcpy(*dup, out, VTD_PAGE_SIZE);
+	list_add_tail(&virt_to_page(*dup)->lru, &k->copies);
+	k->w->copied_pages++;
+	return 0;
+}
+
+/*
+ * Walk one table and write, into *@new_table, the table to install for
+ * it: the old one in place, unless something below it was left out; a
+ * duplicate in copy mode, or in place on the path to a leaf left out.
+ * In place, the entries as checked are kept in k->snap (one page per
+ * level), so that such a duplicate holds what was checked, not what old
+ * DMA may have written since.
+ */
 static int kdump_walk_table(struct kdump_walker *k, u64 table, int level,
 			    u64 iova, u8 perm, u64 *new_table)
 {
 	unsigned int shift = kdump_level_shift(level);
+	u64 *old, *out, *dup = NULL;
 	enum kdump_refusal r;
-	u64 *old, *dup = NULL;
+	bool changed = false;
 	unsigned long hit;
 	int i, ret = 0;
 
+	*new_table = table;
 	r = kdump_check_addr(k->mm, table, VTD_PAGE_SIZE, false);
 	if (r)
 		return kdump_walk_fail(k, r, table);
@@ -613,8 +662,7 @@ static int kdump_walk_table(struct kdump_walker *k, u64 table, int level,
 		return kdump_walk_fail(k, KDUMP_BUDGET, hit);
 	/* A table reached twice is a loop or a corrupt tree: refuse both. */
 	ret = xa_insert(&k->w->table_set, table >> VTD_PAGE_SHIFT,
-			xa_mk_value(level),
-			GFP_KERNEL);
+			xa_mk_value(level), GFP_KERNEL);
 	if (ret == -EBUSY)
 		return kdump_walk_fail(k, KDUMP_TABLE_LOOP, table);
 	if (ret)
@@ -625,18 +673,15 @@ static int kdump_walk_table(struct kdump_walker *k, u64 table, int level,
 	if (!old)
 		return kdump_walk_fail(k, KDUMP_NO_MEMORY, table);
 	if (k->copy) {
-		if (!kdump_charge(k->w->budget, KDUMP_BUDGET_BYTES,
-				  VTD_PAGE_SIZE, &hit)) {
+		ret = kdump_dup_table(k, table, NULL, &dup);
+		if (ret) {
 			kdump_unmap_table(k->mm, old);
-			return kdump_walk_fail(k, KDUMP_BUDGET, hit);
+			return ret;
 		}
-		dup = iommu_alloc_page(GFP_KERNEL);
-		if (!dup) {
-			kdump_unmap_table(k->mm, old);
-			return kdump_walk_fail(k, KDUMP_NO_MEMORY, table);
-		}
-		list_add_tail(&virt_to_page(dup)->lru, &k->copies);
-		k->w->copied_pages++;
+		out = dup;
+	} else {
+		out = k->snap + (level - 1) * BIT(LEVEL_STRIDE);
+		memset(out, 0, VTD_PAGE_SIZE);
 	}
 
 	for (i = 0; i < BIT(LEVEL_STRIDE) && !ret; i++) {
@@ -648,24 +693,36 @@ static int kdump_walk_table(struct kdump_walker *k, u64 table, int level,
 			continue;
 		if (level == 1 || (pte & PTE_LARGE)) {
 			ret = kdump_walk_leaf(k, pte, level, sub, perm);
-			if (dup)
-				dup[i] = pte;
+			if (ret == KDUMP_LEAF_LEFT_OUT) {
+				ret = 0;
+				changed = true;
+				continue;
+			}
+			out[i] = pte;
 			continue;
 		}
 		ret = kdump_walk_table(k, pte & PTE_ADDR_MASK, level - 1, sub,
 				       perm & kdump_pte_perm(k->w->format, pte),
 				       &child);
-		if (dup)
-			dup[i] = (pte & ~PTE_ADDR_MASK) | child;
+		out[i] = (pte & ~PTE_ADDR_MASK) | child;
+		changed |= child != (pte & PTE_ADDR_MASK);
 	}
 	kdump_unmap_table(k->mm, old);
-	if (dup) {
-		/* A non-coherent IOMMU walks memory, not the CPU's caches. */
-		if (!ecap_coherent(k->hw->ecap))
-			clflush_cache_range(dup, VTD_PAGE_SIZE);
-		*new_table = virt_to_phys(dup);
+	if (!ret && !dup && changed) {
+		ret = kdump_dup_table(k, table, out, &dup);
+		/* No longer in use: DMA may write it (kdump_walk_writable()). */
+		if (!ret)
+			xa_store(&k->w->table_set, table >> VTD_PAGE_SHIFT,
+				 xa_mk_value(level | KDUMP_TABLE_REPLACED),
+				 GFP_KERNEL);
 	}
-	return ret;
+	if (ret || !dup)
+		return ret;
+	/* A non-coherent IOMMU walks memory, not the CPU's caches. */
+	if (!ecap_coherent(k->hw->ecap))
+		clflush_cache_range(dup, VTD_PAGE_SIZE);
+	*new_table = virt_to_phys(dup);
+	return 0;
 }
 
 /**
@@ -679,8 +736,13 @@ static int kdump_walk_table(struct kdump_walker *k, u64 table, int level,
  * @w: the result; zeroed by the caller, released with kdump_walk_free()
  *
  * Walks every present entry.  Mapped IOVA is recorded in @w->ranges as runs
- * of contiguous IOVA with the same permissions, in ascending order.  The walk
- * stops at the first entry that fails a check, recording why in @w->reason.
+ * of contiguous IOVA with the same permissions, in ascending order, and
+ * what it maps to in @w->maps.  The walk stops at the first entry that
+ * fails a check, recording why in @w->reason, but for a leaf into the
+ * capture kernel's RAM: that leaf is left out of the tables to install and
+ * of @w->maps (@w->dropped counts them; its IOVA stays in @w->ranges), and
+ * the tables from the root down to it are then copies, in place too.
+ * @w->new_root is the table to install: @root, unless it was copied.
  *
  * Context: may sleep.
  * Return: 0 if every entry passed, -EINVAL otherwise (see @w->reason).
@@ -704,9 +766,15 @@ VISIBLE_IF_KUNIT int kdump_walk_pgtable(const struct kdump_mem_map *mm,
 	xa_init(&w->table_set);
 	if (levels < 3 || levels > 5)
 		return kdump_walk_fail(&k, KDUMP_BAD_ADDRESS_WIDTH, root);
+	if (!copy) {
+		k.snap = kvmalloc_array(levels, VTD_PAGE_SIZE, GFP_KERNEL);
+		if (!k.snap)
+			return kdump_walk_fail(&k, KDUMP_NO_MEMORY, root);
+	}
 
 	ret = kdump_walk_table(&k, root, levels, 0,
 			       KDUMP_PERM_READ | KDUMP_PERM_WRITE, &w->new_root);
+	kvfree(k.snap);
 	/*
 	 * The tables seen, kept in place where they stay in use (see
 	 * kdump_refuse_dma_writable()); copies are the capture kernel's.
@@ -892,7 +960,7 @@ static enum kdump_refusal kdump_walk_for(struct kdump_iommu *st,
 		c->bad_addr = w->bad_addr;
 		return w->reason;
 	}
-	*new_root = st->copy ? w->new_root : root;
+	*new_root = w->new_root;
 	return KDUMP_OK;
 }
 
@@ -1177,8 +1245,12 @@ static enum kdump_refusal kdump_adopt_scalable(struct kdump_iommu *st,
 	if (r)
 		return r;
 
-	/* In place, the old PASID structures serve when they hold nothing else. */
-	if (copy || others) {
+	/*
+	 * In place, the old PASID structures serve when they hold nothing
+	 * else and the RID_PASID entry still names the old page table.
+	 */
+	if (copy || others ||
+	    (c->tables && c->tables->new_root != c->tables->root)) {
 		r = kdump_new_pasid_tables(st, &blocks, nr_pdes, rid_pde,
 					   rid_pasid, rid_pe, ce);
 		if (r) {
@@ -1385,6 +1457,9 @@ static u64 kdump_walk_writable(struct kdump_walk *w,
 
 	xa_for_each(&w->table_set, pfn, entry) {
 		u64 table = (u64)pfn << VTD_PAGE_SHIFT;
+
+		if (xa_to_value(entry) & KDUMP_TABLE_REPLACED)
+			continue;
 
 		hit = kdump_ranges_hit(r, nr, table, table + VTD_PAGE_SIZE - 1);
 		if (hit != U64_MAX)
