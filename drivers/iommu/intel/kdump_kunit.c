@@ -2237,14 +2237,52 @@ static void rsvd_template(enum kdump_entry_kind kind, u64 e[8])
 		       (2 << 2) | OLD_DATA_BASE;
 		e[1] = 5;
 		break;
+	case KDUMP_E_SL_TABLE:
+	case KDUMP_E_SL_LEAF:
+		e[0] = OLD_DATA_BASE | SL_RW;
+		break;
 	}
 }
 
+/*
+ * A paging entry goes through the walk itself, in a three-level second-level
+ * tree: as the top-level entry naming the level-2 table, or as a 4 KiB leaf.
+ */
+static enum kdump_refusal rsvd_walk(struct kunit *test,
+				    const struct kdump_hw_caps *hw,
+				    enum kdump_entry_kind kind, const u64 *e)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 l3p, l2p, l1p, *l3, *l2, *l1;
+	struct kdump_walk w = { };
+	enum kdump_refusal r;
+
+	l3 = test_table(test, t, &l3p);
+	l2 = test_table(test, t, &l2p);
+	l1 = test_table(test, t, &l1p);
+	l3[0] = l2p | SL_RW;
+	l2[0] = l1p | SL_RW;
+	l1[0] = OLD_DATA_BASE | SL_RW;
+	if (kind == KDUMP_E_SL_TABLE)
+		l3[0] = (e[0] & ~PTE_ADDR_MASK) | l2p;
+	else
+		l1[0] = e[0];
+	kdump_walk_pgtable(&t->mm, hw, l3p, 3, KDUMP_PT_SECOND_LEVEL, false,
+			   &w);
+	r = w.reason;
+	kdump_walk_free(&w);
+	return r;
+}
+
 /* The check the judge applies to an entry of @kind. */
-static enum kdump_refusal rsvd_judge(const struct kdump_hw_caps *hw,
+static enum kdump_refusal rsvd_judge(struct kunit *test,
+				     const struct kdump_hw_caps *hw,
 				     enum kdump_entry_kind kind, const u64 *e)
 {
 	switch (kind) {
+	case KDUMP_E_SL_TABLE:
+	case KDUMP_E_SL_LEAF:
+		return rsvd_walk(test, hw, kind, e);
 	case KDUMP_E_CONTEXT:
 		return kdump_check_legacy_context(hw, e);
 	case KDUMP_E_SM_CONTEXT:
@@ -2273,7 +2311,8 @@ static void kdump_test_reserved_bits(struct kunit *test)
 		without.ecap &= ~rule->unless;
 		with.ecap |= rule->unless;
 		rsvd_template(rule->kind, e);
-		KUNIT_ASSERT_EQ_MSG(test, rsvd_judge(&without, rule->kind, e),
+		KUNIT_ASSERT_EQ_MSG(test,
+				    rsvd_judge(test, &without, rule->kind, e),
 				    KDUMP_OK, "template of %s", rule->spec);
 		for (bit = 0; bit < 64; bit++) {
 			if (!(rule->bits & BIT_ULL(bit)))
@@ -2281,13 +2320,16 @@ static void kdump_test_reserved_bits(struct kunit *test)
 			rsvd_template(rule->kind, e);
 			e[rule->qw] |= BIT_ULL(bit);
 			KUNIT_EXPECT_EQ_MSG(test,
-					    rsvd_judge(&without, rule->kind, e),
+					    rsvd_judge(test, &without,
+						       rule->kind, e),
 					    rule->reason, "%s: bit %u of qw %u",
 					    rule->spec, bit, rule->qw);
 			flips++;
 			if (!rule->unless)
 				continue;
-			KUNIT_EXPECT_EQ_MSG(test, rsvd_judge(&with, rule->kind, e),
+			KUNIT_EXPECT_EQ_MSG(test,
+					    rsvd_judge(test, &with, rule->kind,
+						       e),
 					    KDUMP_OK, "%s with the capability",
 					    rule->spec);
 			allowed++;

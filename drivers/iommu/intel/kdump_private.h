@@ -188,6 +188,8 @@ enum kdump_entry_kind {
 	KDUMP_E_SM_CONTEXT,
 	KDUMP_E_PASID_DIR,
 	KDUMP_E_PASID,
+	KDUMP_E_SL_TABLE,	/* second-level entry naming a table */
+	KDUMP_E_SL_LEAF,	/* second-level leaf, any page size */
 };
 
 /* In quadword @qw of a @kind entry, @bits must be clear unless ECAP has @unless. */

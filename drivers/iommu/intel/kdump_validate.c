@@ -192,8 +192,12 @@ static void kdump_unmap_table(const struct kdump_mem_map *mm, void *virt)
  * be set only when the IOMMU reports it.  An entry with one of them set is
  * not one this IOMMU, or the crashed kernel, could have meant: it is
  * refused with @reason.  Address bits beyond the IOMMU's reach are checked
- * against the memory map instead (kdump_check_addr()).  Paging entries are
- * checked by the walk: their reserved fields differ per level and page size.
+ * against the memory map instead (kdump_check_addr()).  In paging entries,
+ * the walk checks the rows of the second-level format here; the other
+ * reserved fields, which differ per level and page size, are the address
+ * bits below a large page (superpage alignment), a large-page bit where no
+ * large page may be (superpage: 9.7, 9.8, and CAP.SLLPS, CAP.FL1GP), and
+ * address bits above the host address width (the memory map).
  */
 #define RSVD(k, q, m, u, r, s)	\
 	{ .kind = (k), .qw = (q), .bits = (m), .unless = (u), .reason = (r), .spec = (s) }
@@ -202,6 +206,8 @@ static void kdump_unmap_table(const struct kdump_mem_map *mm, void *virt)
 #define ECAP_PRS		BIT_ULL(29)	/* page requests */
 #define ECAP_PASID		BIT_ULL(40)	/* PASID support */
 #define ECAP_RPS		BIT_ULL(49)	/* RID_PASID support */
+#define ECAP_SC			BIT_ULL(7)	/* snoop control */
+#define ECAP_SMTS		BIT_ULL(43)	/* scalable mode */
 
 VISIBLE_IF_KUNIT const struct kdump_rsvd_rule kdump_rsvd_rules[] = {
 	RSVD(KDUMP_E_ROOT, 0, ROOT_RSVD, 0, KDUMP_BAD_RESERVED_BITS,
@@ -246,6 +252,14 @@ VISIBLE_IF_KUNIT const struct kdump_rsvd_rule kdump_rsvd_rules[] = {
 	     "9.6 Scalable-Mode PASID Table Entry: 447:384"),
 	RSVD(KDUMP_E_PASID, 7, ALL_BITS, 0, KDUMP_BAD_PASID_ENTRY,
 	     "9.6 Scalable-Mode PASID Table Entry: 511:448"),
+	RSVD(KDUMP_E_SL_TABLE, 0, BIT_ULL(62), 0, KDUMP_BAD_RESERVED_BITS,
+	     "9.8 Second-Stage Paging Entry: 62"),
+	RSVD(KDUMP_E_SL_TABLE, 0, BIT_ULL(11), 0, KDUMP_BAD_RESERVED_BITS,
+	     "9.8 Second-Stage Paging Entry to a table: 11"),
+	RSVD(KDUMP_E_SL_LEAF, 0, BIT_ULL(62), 0, KDUMP_BAD_RESERVED_BITS,
+	     "9.8 Second-Stage Paging Entry: 62"),
+	RSVD(KDUMP_E_SL_LEAF, 0, BIT_ULL(11), ECAP_SC | ECAP_SMTS,
+	     KDUMP_BAD_RESERVED_BITS, "9.8 SNP without ECAP.SC"),
 };
 EXPORT_SYMBOL_IF_KUNIT(kdump_rsvd_rules);
 VISIBLE_IF_KUNIT const unsigned int kdump_nr_rsvd_rules =
@@ -611,6 +625,16 @@ static int kdump_walk_leaf(struct kdump_walker *k, u64 pte, int level,
 	return 0;
 }
 
+/* The reserved fields of kdump_rsvd_rules[] in a present paging entry. */
+static enum kdump_refusal kdump_check_pte(const struct kdump_walker *k,
+					  u64 pte, int level)
+{
+	if (k->w->format != KDUMP_PT_SECOND_LEVEL)
+		return KDUMP_OK;
+	return kdump_check_reserved(k->hw, level == 1 || (pte & PTE_LARGE) ?
+				    KDUMP_E_SL_LEAF : KDUMP_E_SL_TABLE, &pte);
+}
+
 /*
  * A table of the capture kernel's own for @table, whose entries are @out:
  * charged, kept with the walk's copies and made visible to the IOMMU.
@@ -691,6 +715,11 @@ static int kdump_walk_table(struct kdump_walker *k, u64 table, int level,
 
 		if (!kdump_pte_present(k->w->format, pte))
 			continue;
+		r = kdump_check_pte(k, pte, level);
+		if (r) {
+			ret = kdump_walk_fail(k, r, pte);
+			break;
+		}
 		if (level == 1 || (pte & PTE_LARGE)) {
 			ret = kdump_walk_leaf(k, pte, level, sub, perm);
 			if (ret == KDUMP_LEAF_LEFT_OUT) {
