@@ -445,15 +445,17 @@ static void kdump_report_context(struct kdump_iommu *st,
 
 	if (c->state == KDUMP_CTX_ADOPTED) {
 		unsigned long dropped = kdump_context_dropped(c);
+		unsigned long window = kdump_context_dropped_window(c);
 
 		trace_kdump_context_adopted(st->iommu, c->bus, c->devfn, c->did,
 					    c->tt, c->aw, c->old_table,
-					    dropped ? "partial" : "-", dropped);
-		if (dropped && (*logged)++ < KDUMP_REFUSALS_LOGGED)
-			pr_warn("%s: adopted %02x:%02x.%d partially: %lu leaves into capture RAM left out (the first at 0x%llx), DMA to them is blocked\n",
+					    dropped + window ? "partial" : "-",
+					    dropped + window);
+		if (dropped + window && (*logged)++ < KDUMP_REFUSALS_LOGGED)
+			pr_warn("%s: adopted %02x:%02x.%d partially: %lu leaves into capture RAM (the first at 0x%llx) and %lu of a direct window over old RAM left out, DMA to them is blocked\n",
 				name, c->bus, PCI_SLOT(c->devfn),
 				PCI_FUNC(c->devfn), dropped,
-				c->tables->dropped_addr);
+				c->tables->dropped_addr, window);
 		if (kdump_debug_mask & KDUMP_DBG_CONTEXTS)
 			pr_info("%s: adopted %02x:%02x.%d did %u tt %u aw %u table 0x%llx -> 0x%llx\n",
 				name, c->bus, PCI_SLOT(c->devfn),

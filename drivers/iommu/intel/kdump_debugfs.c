@@ -166,7 +166,7 @@ static int kdump_contexts_show(struct seq_file *m, void *unused)
 	struct kdump_iommu *st;
 	unsigned int i, n;
 
-	seq_puts(m, "iommu\tbdf\tstate\tdid\ttt\taw\told_table\tnew_table\thandover\treason\tswitch\tdropped\n");
+	seq_puts(m, "iommu\tbdf\tstate\tdid\ttt\taw\told_table\tnew_table\thandover\treason\tswitch\tdropped\tdropped_window\n");
 	guard(mutex)(&kdump_lock);
 	for (i = 0, st = kdump_next_iommu(&i); st; st = kdump_next_iommu(&i)) {
 		for (n = 0; n < st->nr_ctx; n++) {
@@ -179,15 +179,17 @@ static int kdump_contexts_show(struct seq_file *m, void *unused)
 				   ok ? "adopted" : "refused", c->did,
 				   kdump_tt_name(c), c->aw, c->old_table);
 			if (ok)
-				seq_printf(m, "0x%llx\t%s\t%s\t%s\t%lu\n",
+				seq_printf(m, "0x%llx\t%s\t%s\t%s\t%lu\t%lu\n",
 					   c->new_table,
 					   kdump_handover_names[c->handover],
-					   kdump_context_dropped(c) ?
+					   kdump_context_dropped(c) +
+					   kdump_context_dropped_window(c) ?
 					   "partial" : "-",
 					   kdump_switch_names[c->switched],
-					   kdump_context_dropped(c));
+					   kdump_context_dropped(c),
+					   kdump_context_dropped_window(c));
 			else
-				seq_printf(m, "-\tblocked\t%s\t-\t0\n",
+				seq_printf(m, "-\tblocked\t%s\t-\t0\t0\n",
 					   kdump_refusal_name(c->reason));
 		}
 	}

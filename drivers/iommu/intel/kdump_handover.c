@@ -128,6 +128,23 @@ static int kdump_collect_direct(const struct list_head *resv,
 	return 0;
 }
 
+/* Add the windows of every device of @c's old domain to @c->direct. */
+static int kdump_add_windows(struct kdump_context *c)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; c->walk && i < c->walk->nr_windows; i++) {
+		ret = kdump_range_append(&c->direct, &c->nr_direct,
+					 c->walk->windows[i].start,
+					 c->walk->windows[i].last);
+		if (ret)
+			return ret;
+	}
+	kdump_mem_map_normalize(c->direct, &c->nr_direct);
+	return 0;
+}
+
 /* Map one old run into the new domain, but for its direct-mapped pieces. */
 static void kdump_handover_map(struct kdump_context *c,
 			       struct iommu_domain *domain, u64 max_iova,
@@ -409,8 +426,14 @@ void intel_iommu_kdump_handover(struct dmar_domain *domain, struct device *dev)
 		goto out;
 	info = dev_iommu_priv_get(dev);
 
-	/* Without the list, every old page in a direct window is skipped. */
-	if (kdump_collect_direct(&resv, &c->direct, &c->nr_direct)) {
+	/*
+	 * The device's windows and its old domain's: a sibling's ISA window
+	 * (the ISA bridge's, for q35's AHCI) is mapped 1:1 in the group's
+	 * domain too.  Without the list, every old page in a window is
+	 * skipped.
+	 */
+	if (kdump_collect_direct(&resv, &c->direct, &c->nr_direct) ||
+	    kdump_add_windows(c)) {
 		kfree(c->direct);
 		c->direct = NULL;
 		c->nr_direct = 0;
@@ -467,6 +490,12 @@ void intel_iommu_kdump_get_resv_regions(struct device *dev,
 	c = kdump_dev_context(dev);
 	if (!c || !c->walk || c->handover == KDUMP_HO_RELEASED)
 		goto out;
+	/* Known to the hand-over of every device of the same old domain. */
+	for (i = 0; i < nr_direct; i++)
+		if (kdump_range_append(&c->walk->windows, &c->walk->nr_windows,
+				       direct[i].start, direct[i].last))
+			break;
+	kdump_mem_map_normalize(c->walk->windows, &c->walk->nr_windows);
 	for (i = 0; i < c->walk->nr_ranges; i++) {
 		const struct kdump_iova_range *r = &c->walk->ranges[i];
 

@@ -363,6 +363,54 @@ static void kdump_test_walk_direct_leaves(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w->leaves[0], 3);
 }
 
+/*
+ * In place, a writable 1:1 leaf of a direct window over the crashed
+ * kernel's RAM (q35's ISA window over the page tables adopted in place)
+ * is left out; read-only, not 1:1, outside old RAM, or in copy mode, it
+ * stays.  Its IOVA stays in the ranges; it is not in the maps.
+ */
+static void kdump_test_walk_window_over_old_ram(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	struct kdump_phys_range direct = { 0, SZ_16M - 1 };
+	u64 root = build_sample(test, t), *l1 = t->page[3];
+	struct kdump_walk *w;
+	unsigned int i;
+
+	t->mm.direct = &direct;
+	t->mm.nr_direct = 1;
+	t->old[t->mm.nr_old].start = 0x7000;	/* old RAM in the window */
+	t->old[t->mm.nr_old++].last = 0x7fff;
+	l1[7] = 0x7000 | SL_RW;			/* 1:1, writable */
+	l1[8] = 0x8000 | SL_RW;			/* 1:1, not old RAM */
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, 0);
+	KUNIT_EXPECT_EQ(test, w->dropped_window, 1);
+	KUNIT_EXPECT_EQ(test, w->dropped, 0);
+	KUNIT_EXPECT_EQ(test, w->leaves[0], 5);
+	KUNIT_EXPECT_NE(test, w->new_root, root);
+	for (i = 0; i < w->nr_maps; i++)
+		KUNIT_EXPECT_NE(test, w->maps[i].phys, 0x7000);
+	KUNIT_ASSERT_GE(test, w->nr_ranges, 2);
+	KUNIT_EXPECT_EQ(test, w->ranges[1].start, 0x7000);
+	KUNIT_EXPECT_EQ(test, w->ranges[1].last, 0x8fff);
+
+	l1[7] = 0x7000 | BIT_ULL(0);		/* read-only: kept */
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, 0);
+	KUNIT_EXPECT_EQ(test, w->dropped_window, 0);
+	KUNIT_EXPECT_EQ(test, w->new_root, root);
+
+	l1[7] = 0;
+	l1[9] = 0x7000 | SL_RW;			/* not 1:1: a DMA buffer */
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, 0);
+	KUNIT_EXPECT_EQ(test, w->dropped_window, 0);
+
+	l1[9] = 0;
+	l1[7] = 0x7000 | SL_RW;			/* copy mode: no table at risk */
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, true, 0);
+	KUNIT_EXPECT_EQ(test, w->dropped_window, 0);
+	KUNIT_EXPECT_EQ(test, w->leaves[0], 6);
+}
+
 /* Is @pa one of the pages the walk duplicated? */
 static bool test_walk_copied(const struct kdump_walk *w, u64 pa)
 {
@@ -2165,6 +2213,8 @@ static void fuzz_config(struct kunit *test, bool scalable, bool copy)
 	for (c = 0; c < fuzz_cases; c++) {
 		u64 seed = fuzz_seed ^ ((u64)c << 32) ^ (scalable << 1) ^ copy;
 
+		/* Seconds of cases on one CPU: no RCU stall. */
+		cond_resched();
 		memset(r, 0, sizeof(*r));
 		r->f = f;
 		r->st = st;
@@ -2350,6 +2400,7 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_walk_bad_addresses),
 	KUNIT_CASE(kdump_test_walk_direct_leaves),
 	KUNIT_CASE(kdump_test_walk_partial),
+	KUNIT_CASE(kdump_test_walk_window_over_old_ram),
 	KUNIT_CASE(kdump_test_walk_partial_copy),
 	KUNIT_CASE(kdump_test_walk_superpages),
 	KUNIT_CASE(kdump_test_walk_levels),

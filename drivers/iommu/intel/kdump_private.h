@@ -157,6 +157,14 @@ struct kdump_walk {
 	u64 dma_writable;		/* a table an adopted leaf may write */
 	unsigned long dropped;		/* leaves into capture RAM left out */
 	u64 dropped_addr;		/* the first of them */
+	unsigned long dropped_window;	/* direct-window leaves left out */
+	/*
+	 * The RMRR and ISA windows the capture kernel reported for the
+	 * devices using this walk (one old domain: one new group, as a rule):
+	 * their new domain maps them 1:1, whichever device they belong to.
+	 */
+	struct kdump_phys_range *windows;
+	unsigned int nr_windows;
 };
 
 /* In a walk's table_set: a table replaced by a copy, no longer in use. */
@@ -327,6 +335,12 @@ struct kdump_context {
 static inline unsigned long kdump_context_dropped(const struct kdump_context *c)
 {
 	return c->tables ? c->tables->dropped : 0;
+}
+
+static inline unsigned long
+kdump_context_dropped_window(const struct kdump_context *c)
+{
+	return c->tables ? c->tables->dropped_window : 0;
 }
 
 /* A present PASID entry (or a whole PASID table) that was not adopted. */

@@ -575,6 +575,28 @@ static int kdump_walk_add_map(struct kdump_walk *w, u64 iova, u64 phys,
 }
 
 /*
+ * In place, a writable 1:1 leaf of a direct window (the ISA window below
+ * 16 MiB, an RMRR) over the crashed kernel's RAM is left out too.  Such a
+ * window maps whatever lies there, the page tables adopted in place
+ * included (the crashed kernel allocates them anywhere): its DMA could
+ * rewrite them once checked, and every context using one would have to
+ * be refused (table-dma-writable).  The device keeps its other
+ * translations, and the capture kernel's own domain maps the window 1:1
+ * again at the hand-over.  Firmware-reserved memory, which is not the
+ * crashed kernel's RAM, stays mapped.
+ */
+static bool kdump_window_over_old_ram(const struct kdump_walker *k, u64 iova,
+				      u64 addr, u64 size, u8 perm)
+{
+	u64 last = addr + size - 1;
+
+	return !k->copy && iova == addr && (perm & KDUMP_PERM_WRITE) &&
+	       kdump_ranges_contain(k->mm->direct, k->mm->nr_direct, addr,
+				    last) &&
+	       kdump_ranges_intersect(k->mm->old, k->mm->nr_old, addr, last);
+}
+
+/*
  * @perm is what the levels above allow: the access a leaf grants is the
  * AND of its own permission and every upper entry's (VT-d 4.1, 3.6 and
  * 3.7: an access is allowed only if every entry of the walk allows it).
@@ -586,6 +608,7 @@ static int kdump_walk_leaf(struct kdump_walker *k, u64 pte, int level,
 	u64 size = BIT_ULL(shift), addr = pte & PTE_ADDR_MASK;
 	enum kdump_refusal r;
 	unsigned long hit;
+	bool window;
 	int ret;
 
 	if (level > 1) {
@@ -610,8 +633,9 @@ static int kdump_walk_leaf(struct kdump_walker *k, u64 pte, int level,
 	if (!kdump_charge(k->w->budget, KDUMP_BUDGET_LEAVES, 1, &hit))
 		return kdump_walk_fail(k, KDUMP_BUDGET, hit);
 	perm &= kdump_pte_perm(k->w->format, pte);
+	window = !r && kdump_window_over_old_ram(k, iova, addr, size, perm);
 	ret = kdump_walk_add_range(k->w, iova, iova + size - 1, perm, &hit);
-	if (!ret && !r)
+	if (!ret && !r && !window)
 		ret = kdump_walk_add_map(k->w, iova, addr, size, perm, &hit);
 	if (ret)
 		return kdump_walk_fail(k, ret == -ENOSPC ? KDUMP_BUDGET :
@@ -619,6 +643,10 @@ static int kdump_walk_leaf(struct kdump_walker *k, u64 pte, int level,
 	if (r) {
 		if (!k->w->dropped++)
 			k->w->dropped_addr = addr;
+		return KDUMP_LEAF_LEFT_OUT;
+	}
+	if (window) {
+		k->w->dropped_window++;
 		return KDUMP_LEAF_LEFT_OUT;
 	}
 	k->w->leaves[level - 1]++;
@@ -835,6 +863,9 @@ void kdump_walk_free(struct kdump_walk *w)
 	w->maps = NULL;
 	w->nr_maps = 0;
 	w->max_maps = 0;
+	kfree(w->windows);
+	w->windows = NULL;
+	w->nr_windows = 0;
 	if (w->pages.next)
 		iommu_put_pages_list(&w->pages);
 	xa_destroy(&w->table_set);
