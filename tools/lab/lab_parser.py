@@ -20,7 +20,8 @@ PANIC_LINE = "sysrq: Trigger a crash"
 BAD_PATTERNS = re.compile(
     r"\bOops\b|WARNING: CPU|\bBUG:|kernel BUG at|soft lockup|hard LOCKUP|"
     r"hung task|blocked for more than|general protection fault|"
-    r"Unable to handle|refcount_t:|UBSAN:|KASAN:")
+    r"Unable to handle|refcount_t:|UBSAN:|KASAN:|"
+    r"self-detected stall|detected stalls on CPUs")
 DMAR_FAULT_LINE = re.compile(
     r"DMAR: \[(DMA (Read|Write)|INTR-REMAP)[^\]]*\].*Request device")
 # "<pid>@<host time>:<event> <arguments>" (qemu -msg timestamp=on -D)

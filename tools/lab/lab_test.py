@@ -338,6 +338,9 @@ class ParserTest(unittest.TestCase):
         self.assertEqual(lab_parser.log_problems(first, bad), [
             "capture: [    3.1] BUG: kernel NULL pointer dereference",
             "capture: [    3.2] Kernel panic - not syncing: Fatal exception"])
+        stall = "[   25.2] rcu: INFO: rcu_sched self-detected stall on CPU"
+        self.assertEqual(lab_parser.log_problems(first + [stall], []),
+                         ["first: " + stall])
 
     def test_read_trace(self):
         path = data("ours-legacy", "qemu.trace")
