@@ -57,6 +57,18 @@ struct kdump_context *kdump_find_context(struct intel_iommu *iommu, u8 bus,
 	return NULL;
 }
 
+/* The state of @dev's IOMMU, if the unit adopted it. */
+static struct kdump_iommu *kdump_dev_state(struct device *dev)
+{
+	struct device_domain_info *info = dev_iommu_priv_get(dev);
+	struct kdump_iommu *st;
+
+	if (!info || !info->iommu)
+		return NULL;
+	st = kdump_state(info->iommu);
+	return st && st->adopted ? st : NULL;
+}
+
 static struct kdump_context *kdump_dev_context(struct device *dev)
 {
 	struct device_domain_info *info = dev_iommu_priv_get(dev);
@@ -164,7 +176,12 @@ static void kdump_handover_map(struct kdump_context *c,
 			c->legacy_direct += len >> VTD_PAGE_SHIFT;
 		else if (cur && cur == phys)
 			c->legacy_maps++;	/* a sibling in the group did */
-		else if (inside || cur || end > max_iova ||
+		/*
+		 * iommu_iova_to_phys() cannot tell page 0 mapped 1:1 from
+		 * unmapped: a window the new domain maps that this device's
+		 * list lacks (a refused sibling's) would then be mapped twice.
+		 */
+		else if (inside || cur || !phys || end > max_iova ||
 			 iommu_map(domain, iova, phys, len,
 				   kdump_iommu_prot(m->perm), GFP_KERNEL))
 			c->legacy_skipped++;
@@ -459,45 +476,32 @@ out:
 	iommu_put_resv_regions(dev, &resv);
 }
 
-/**
- * intel_iommu_kdump_get_resv_regions() - reserve a device's old IOVAs
- * @dev: the device
- * @head: the list of reserved regions being built
- *
- * While a device's adopted context or its legacy mappings are live, the
- * IOVA ranges the crashed kernel had mapped for it are reported as
- * IOMMU_RESV_RESERVED, so the DMA layer never allocates them and new
- * mappings never alias DMA still in flight.  What falls in the device's
- * RMRR or ISA window, already on @head as a direct region, is left out:
- * the new domain maps that 1:1 itself.
- */
-void intel_iommu_kdump_get_resv_regions(struct device *dev,
-					struct list_head *head)
+/* Is @w the translation of an adopted context not yet released? */
+static bool kdump_walk_live(const struct kdump_iommu *st,
+			    const struct kdump_walk *w)
 {
-	struct kdump_phys_range *direct = NULL;
+	unsigned int i;
+
+	for (i = 0; i < st->nr_ctx; i++)
+		if (st->ctx[i].walk == w &&
+		    st->ctx[i].state == KDUMP_CTX_ADOPTED &&
+		    st->ctx[i].handover != KDUMP_HO_RELEASED)
+			return true;
+	return false;
+}
+
+/* Add @w's IOVA ranges to @head as reserved, but for @direct's pieces. */
+static int kdump_reserve_walk(const struct kdump_walk *w,
+			      const struct kdump_phys_range *direct,
+			      unsigned int nr_direct, struct list_head *head)
+{
 	struct iommu_resv_region *reg;
-	unsigned int i, nr_direct = 0;
-	struct kdump_context *c;
+	unsigned int i;
 	bool inside;
 	u64 iova, end;
 
-	if (!is_kdump_kernel())
-		return;
-	/* @head already holds the device's RMRR and ISA windows. */
-	if (kdump_collect_direct(head, &direct, &nr_direct))
-		goto out_free;
-	mutex_lock(&kdump_lock);
-	c = kdump_dev_context(dev);
-	if (!c || !c->walk || c->handover == KDUMP_HO_RELEASED)
-		goto out;
-	/* Known to the hand-over of every device of the same old domain. */
-	for (i = 0; i < nr_direct; i++)
-		if (kdump_range_append(&c->walk->windows, &c->walk->nr_windows,
-				       direct[i].start, direct[i].last))
-			break;
-	kdump_mem_map_normalize(c->walk->windows, &c->walk->nr_windows);
-	for (i = 0; i < c->walk->nr_ranges; i++) {
-		const struct kdump_iova_range *r = &c->walk->ranges[i];
+	for (i = 0; i < w->nr_ranges; i++) {
+		const struct kdump_iova_range *r = &w->ranges[i];
 
 		for (iova = r->start;; iova = end + 1) {
 			end = kdump_direct_piece(direct, nr_direct, iova,
@@ -508,14 +512,59 @@ void intel_iommu_kdump_get_resv_regions(struct device *dev,
 							      IOMMU_RESV_RESERVED,
 							      GFP_KERNEL);
 				if (!reg)
-					goto out;
+					return -ENOMEM;
 				list_add_tail(&reg->list, head);
 			}
 			if (end == r->last)
 				break;
 		}
 	}
-out:
+	return 0;
+}
+
+/**
+ * intel_iommu_kdump_get_resv_regions() - reserve a device's old IOVAs
+ * @dev: the device
+ * @head: the list of reserved regions being built
+ *
+ * While an adopted context or its legacy mappings are live, the IOVA
+ * ranges the crashed kernel had mapped for it are reported as
+ * IOMMU_RESV_RESERVED, so the DMA layer never allocates them and new
+ * mappings never alias DMA still in flight.  They are reported for every
+ * device behind the IOMMU, not only the context's own: the DMA layer
+ * reserves the regions of the first device of a group only
+ * (iommu_dma_init_domain()), which may be a sibling whose context was
+ * refused, and IOVA space is cheap.  What falls in the device's RMRR or
+ * ISA window, already on @head as a direct region, is left out: the new
+ * domain maps that 1:1 itself.
+ */
+void intel_iommu_kdump_get_resv_regions(struct device *dev,
+					struct list_head *head)
+{
+	struct kdump_phys_range *direct = NULL;
+	unsigned int i, nr_direct = 0;
+	struct kdump_iommu *st;
+	struct kdump_context *c;
+
+	if (!is_kdump_kernel())
+		return;
+	/* @head already holds the device's RMRR and ISA windows. */
+	if (kdump_collect_direct(head, &direct, &nr_direct))
+		goto out_free;
+	mutex_lock(&kdump_lock);
+	c = kdump_dev_context(dev);
+	st = kdump_dev_state(dev);
+	/* Known to the hand-over of every device of the same old domain. */
+	for (i = 0; c && c->walk && i < nr_direct; i++)
+		if (kdump_range_append(&c->walk->windows, &c->walk->nr_windows,
+				       direct[i].start, direct[i].last))
+			break;
+	if (c && c->walk)
+		kdump_mem_map_normalize(c->walk->windows, &c->walk->nr_windows);
+	for (i = 0; st && i < st->nr_walks; i++)
+		if (kdump_walk_live(st, st->walks[i]) &&
+		    kdump_reserve_walk(st->walks[i], direct, nr_direct, head))
+			break;
 	mutex_unlock(&kdump_lock);
 out_free:
 	kfree(direct);

@@ -2295,29 +2295,23 @@ static void rsvd_template(enum kdump_entry_kind kind, u64 e[8])
 }
 
 /*
- * A paging entry goes through the walk itself, in a three-level second-level
- * tree: as the top-level entry naming the level-2 table, or as a 4 KiB leaf.
+ * A paging entry goes through the walk itself, in build_sample()'s tree:
+ * as the top-level entry naming the level-3 table, or as a 4 KiB leaf.
  */
 static enum kdump_refusal rsvd_walk(struct kunit *test,
 				    const struct kdump_hw_caps *hw,
 				    enum kdump_entry_kind kind, const u64 *e)
 {
 	struct test_tables *t = test_tables_init(test);
-	u64 l3p, l2p, l1p, *l3, *l2, *l1;
+	u64 root = build_sample(test, t), *l4 = t->page[0], *l1 = t->page[3];
 	struct kdump_walk w = { };
 	enum kdump_refusal r;
 
-	l3 = test_table(test, t, &l3p);
-	l2 = test_table(test, t, &l2p);
-	l1 = test_table(test, t, &l1p);
-	l3[0] = l2p | SL_RW;
-	l2[0] = l1p | SL_RW;
-	l1[0] = OLD_DATA_BASE | SL_RW;
 	if (kind == KDUMP_E_SL_TABLE)
-		l3[0] = (e[0] & ~PTE_ADDR_MASK) | l2p;
+		l4[0] = (e[0] & ~PTE_ADDR_MASK) | (l4[0] & PTE_ADDR_MASK);
 	else
-		l1[0] = e[0];
-	kdump_walk_pgtable(&t->mm, hw, l3p, 3, KDUMP_PT_SECOND_LEVEL, false,
+		l1[5] = e[0];
+	kdump_walk_pgtable(&t->mm, hw, root, 4, KDUMP_PT_SECOND_LEVEL, false,
 			   &w);
 	r = w.reason;
 	kdump_walk_free(&w);
