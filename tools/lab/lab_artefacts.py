@@ -23,6 +23,7 @@ import tarfile
 import zlib
 
 import groundtruth
+import lab_parser as parser
 import vtdwalk
 from lab_env import BUILD
 
@@ -123,7 +124,8 @@ def dump_log_ok(dmesg):
     """(ok, reason) of the crashed kernel's log taken from the dump."""
     with open(dmesg, errors="replace") as f:
         text = f.read()
-    if PANIC_LINE in text or "Kernel panic" in text:
+    if PANIC_LINE in text or "Kernel panic" in text or \
+            parser.OOPS.search(text):
         return True, ""
     return False, "crash line not in the dump's kernel log"
 

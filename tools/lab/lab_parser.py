@@ -32,9 +32,26 @@ KUNIT_TOTALS = re.compile(r"# Totals: pass:(\d+) fail:(\d+) skip:(\d+)")
 # A printk timestamp, "[   12.345678]".
 STAMP = re.compile(r"\[\s*(\d+\.\d+)\]")
 
+# The first kernel logged its tables damaged (kdump_corrupt): from here
+# on it may die of the damage itself, before sysrq c.
+CORRUPTED_LINE = "LAB: corrupted"
+OOPS = re.compile(r"\bOops\b|\bBUG:|kernel BUG at|general protection fault")
+
+
 def panic_index(lines):
-    """Index of the crash line (sysrq c), or None."""
-    return next((i for i, l in enumerate(lines) if PANIC_LINE in l), None)
+    """Index of the crash line (sysrq c), or None.  After the damage of a
+    corrupt-*/fuzz run, an oops of the first kernel's own (it walks the
+    tables it uses) is the crash: the kernel goes straight to the capture
+    kernel (crash_kexec() from oops_end()), with no sysrq line."""
+    i = next((i for i, l in enumerate(lines) if PANIC_LINE in l), None)
+    if i is not None:
+        return i
+    damaged = next((i for i, l in enumerate(lines) if CORRUPTED_LINE in l),
+                   None)
+    if damaged is None:
+        return None
+    return next((i for i in range(damaged, len(lines))
+                 if OOPS.search(lines[i])), None)
 
 def split_console(lines):
     """(first kernel's log, capture kernel's log): the first kernel's log
@@ -55,7 +72,13 @@ def count_faults(log):
 
 def log_problems(first_log, capture_log, limit=10):
     """Oops/WARN/BUG/... lines of either kernel, and a panic of the
-    capture kernel: ["first: <line>", "capture: <line>", ...]."""
+    capture kernel: ["first: <line>", "capture: <line>", ...].  The first
+    kernel's lines after its tables were damaged on purpose are the crash
+    being tested, not a problem."""
+    damaged = next((i for i, l in enumerate(first_log)
+                    if CORRUPTED_LINE in l), None)
+    if damaged is not None:
+        first_log = first_log[:damaged]
     bad = [(who, l) for who, lines in (("first", first_log),
                                        ("capture", capture_log))
            for l in lines if BAD_PATTERNS.search(l)]

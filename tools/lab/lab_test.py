@@ -199,6 +199,11 @@ CASES = [
     ("selftests", "ours-legacy",
      sub_re("gt/selftests-first.ktap", r"^(ok 2 \S+) # SKIP.*$", r"\1"),
      "selftests in the first kernel did not all skip"),
+    # An oops of the first kernel before its tables were damaged is one.
+    ("clean_logs", "fuzz", sub_file(
+        "serial.log", "LAB: corrupted fuzz=0x1000 00:02.0",
+        "BUG: unable to handle page fault for address: ffa6"),
+     "log: first:"),
     ("capture_ram", "fuzz", None, None),
     ("capture_ram", "fuzz",
      sub_re("cap/selftests.ktap", r"^ok 3 (\S+)",
@@ -252,6 +257,24 @@ CASES = [
     ("finished", "ours-legacy", drop_serial("LAB: capture-done"),
      "capture did not finish (qemu exited in capture-end)"),
 ]
+
+
+# The first kernel of a fuzz run dies of the damage itself: an oops in
+# its own IOMMU code goes straight to crash_kexec(), with no sysrq line.
+FIRST_KERNEL_OOPS = both(*(
+    sub_file(f, old, new) for f in ("serial.log", "vmcore-dmesg.txt")
+    for old, new in (
+        ("sysrq: Trigger a crash",
+         "BUG: unable to handle page fault for address: ffa6"),
+        ("Kernel panic - not syncing: sysrq triggered crash",
+         "Oops: Oops: 0000 [#1] SMP"))))
+
+
+class DamageCrashTest(unittest.TestCase):
+    def test_oops_after_the_damage_is_the_crash(self):
+        res = analyse_sample("fuzz", FIRST_KERNEL_OOPS)
+        self.assertEqual(res["result"], "pass", res["reason"])
+        self.assertTrue(res["dump_verified"])
 
 
 class ChecksTest(unittest.TestCase):
