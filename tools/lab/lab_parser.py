@@ -32,9 +32,11 @@ KUNIT_TOTALS = re.compile(r"# Totals: pass:(\d+) fail:(\d+) skip:(\d+)")
 # A printk timestamp, "[   12.345678]".
 STAMP = re.compile(r"\[\s*(\d+\.\d+)\]")
 
-# The first kernel logged its tables damaged (kdump_corrupt): from here
-# on it may die of the damage itself, before sysrq c.
-CORRUPTED_LINE = "LAB: corrupted"
+# The first kernel is about to damage its live tables (kdump_corrupt's
+# taint line, then the guest's mark): from here on it may die of the
+# damage itself, before sysrq c, even while the damage is being done.
+CORRUPTED = re.compile(r"IOMMU tables are about to be damaged|"
+                       r"LAB: corrupted")
 OOPS = re.compile(r"\bOops\b|\bBUG:|kernel BUG at|general protection fault")
 
 
@@ -46,7 +48,7 @@ def panic_index(lines):
     i = next((i for i, l in enumerate(lines) if PANIC_LINE in l), None)
     if i is not None:
         return i
-    damaged = next((i for i, l in enumerate(lines) if CORRUPTED_LINE in l),
+    damaged = next((i for i, l in enumerate(lines) if CORRUPTED.search(l)),
                    None)
     if damaged is None:
         return None
@@ -76,7 +78,7 @@ def log_problems(first_log, capture_log, limit=10):
     kernel's lines after its tables were damaged on purpose are the crash
     being tested, not a problem."""
     damaged = next((i for i, l in enumerate(first_log)
-                    if CORRUPTED_LINE in l), None)
+                    if CORRUPTED.search(l)), None)
     if damaged is not None:
         first_log = first_log[:damaged]
     bad = [(who, l) for who, lines in (("first", first_log),

@@ -201,7 +201,7 @@ CASES = [
      "selftests in the first kernel did not all skip"),
     # An oops of the first kernel before its tables were damaged is one.
     ("clean_logs", "fuzz", sub_file(
-        "serial.log", "LAB: corrupted fuzz=0x1000 00:02.0",
+        "serial.log", "LAB: selftests in the first kernel",
         "BUG: unable to handle page fault for address: ffa6"),
      "log: first:"),
     ("capture_ram", "fuzz", None, None),
@@ -275,6 +275,13 @@ class DamageCrashTest(unittest.TestCase):
         res = analyse_sample("fuzz", FIRST_KERNEL_OOPS)
         self.assertEqual(res["result"], "pass", res["reason"])
         self.assertTrue(res["dump_verified"])
+
+    def test_oops_while_damaging_is_the_crash(self):
+        """Seed 0x1077: the oops came between the damage and the mark."""
+        res = analyse_sample("fuzz", both(FIRST_KERNEL_OOPS, sub_file(
+            "serial.log", "LAB: corrupted fuzz=0x1000 00:02.0",
+            "LAB: net-up")))
+        self.assertEqual(res["result"], "pass", res["reason"])
 
 
 class ChecksTest(unittest.TestCase):
