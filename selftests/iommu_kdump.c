@@ -51,7 +51,7 @@ static const struct kdump_file {
 	{ "summary", "iommu\tstate\ttables\tpage_tables\tcontexts_adopted\t"
 		     "contexts_refused\tdomain_ids\tiova_ranges\tiova_pages\t"
 		     "time_us\tmemory_kib\tbudget_tables\tbudget_leaves\t"
-		     "budget_kib" },
+		     "budget_kib\tpages_kib" },
 	{ "registers", "iommu\tregister\toffset\tvalue\tdecoded" },
 	{ "contexts", "iommu\tbdf\tstate\tdid\ttt\taw\told_table\tnew_table\t"
 		      "handover\treason\tswitch\tdropped\t"
@@ -59,6 +59,7 @@ static const struct kdump_file {
 	{ "domain_ids", "iommu\tdomain_ids" },
 	{ "iova_ranges", "iommu\tbdf\tstart\tend\tpages\tperm" },
 	{ "pasids", "iommu\tbdf\tpasid\tpgtt\tdid\treason" },
+	{ "limit", "iommu\ttables\tkib\tmemcpy_us\tread_us\tpresent" },
 	{ "debug_mask", NULL },
 };
 
@@ -290,6 +291,10 @@ TEST_F(kdump, summary_counts)
 			TH_LOG("%s: iova_ranges", name);
 		EXPECT_EQ(tsv_u64(&self->summary, s, "iova_pages"), pages)
 			TH_LOG("%s: iova_pages", name);
+		/* Page-allocator pages are part of what it holds. */
+		EXPECT_LE(tsv_u64(&self->summary, s, "pages_kib"),
+			  tsv_u64(&self->summary, s, "memory_kib"))
+			TH_LOG("%s: pages_kib", name);
 	}
 }
 

@@ -407,23 +407,60 @@ static void kdump_install(struct kdump_iommu *st,
 	__iommu_flush_cache(iommu, iommu->root_entry, VTD_PAGE_SIZE);
 }
 
+/**
+ * kdump_held_bytes() - what an adopted IOMMU's state holds now
+ * @st: the IOMMU's state
+ *
+ * Context and PASID tables, page-table copies and the bookkeeping arrays;
+ * the tables of the crashed kernel used in place are not counted (they
+ * are its memory).  Less once released walks were trimmed.
+ *
+ * Return: bytes.
+ */
+size_t kdump_held_bytes(const struct kdump_iommu *st)
+{
+	size_t bytes = st->nr_pages * PAGE_SIZE +
+		       st->max_ctx * sizeof(*st->ctx) +
+		       st->max_walks * sizeof(*st->walks) +
+		       st->max_pasids * sizeof(*st->pasids) +
+		       BITS_TO_LONGS(cap_ndoms(st->iommu->cap)) *
+		       sizeof(long) + sizeof(*st);
+	unsigned int i;
+
+	for (i = 0; i < st->nr_walks; i++) {
+		const struct kdump_walk *w = st->walks[i];
+
+		bytes += sizeof(*w) + w->copied_pages * PAGE_SIZE +
+			 w->max_ranges * sizeof(*w->ranges) +
+			 w->max_maps * sizeof(*w->maps);
+	}
+	return bytes;
+}
+
+/**
+ * kdump_held_pages() - the pages of kdump_held_bytes() from the allocator
+ * @st: the IOMMU's state
+ *
+ * The context, PASID and page-table pages, allocated with the IOMMU page
+ * allocator and so also counted in /proc/vmstat nr_iommu_pages.
+ *
+ * Return: pages.
+ */
+unsigned long kdump_held_pages(const struct kdump_iommu *st)
+{
+	unsigned long pages = st->nr_pages;
+	unsigned int i;
+
+	for (i = 0; i < st->nr_walks; i++)
+		pages += st->walks[i]->copied_pages;
+	return pages;
+}
+
 static void kdump_account(struct kdump_iommu *st)
 {
 	unsigned int i, j;
 
-	st->bytes_held = st->nr_pages * PAGE_SIZE +
-			 st->max_ctx * sizeof(*st->ctx) +
-			 st->max_walks * sizeof(*st->walks) +
-			 st->max_pasids * sizeof(*st->pasids) +
-			 BITS_TO_LONGS(cap_ndoms(st->iommu->cap)) *
-			 sizeof(long) + sizeof(*st);
-	for (i = 0; i < st->nr_walks; i++) {
-		struct kdump_walk *w = st->walks[i];
-
-		st->bytes_held += sizeof(*w) + w->copied_pages * PAGE_SIZE +
-				  w->max_ranges * sizeof(*w->ranges) +
-				  w->max_maps * sizeof(*w->maps);
-	}
+	st->bytes_held = kdump_held_bytes(st);
 	for (i = 0; i < st->nr_ctx; i++) {
 		struct kdump_walk *w = st->ctx[i].walk;
 
@@ -565,6 +602,7 @@ static void kdump_adopt_undo(struct kdump_iommu *st)
 static int kdump_adopt(struct kdump_iommu *st)
 {
 	struct intel_iommu *iommu = st->iommu;
+	struct kdump_span_reader *reader;
 	struct root_entry *new_rt;
 	int ret;
 
@@ -608,8 +646,19 @@ static int kdump_adopt(struct kdump_iommu *st)
 	iommu->copied_tables = bitmap_zalloc(BIT_ULL(16), GFP_KERNEL);
 	new_rt = iommu_alloc_page_node(iommu->node, GFP_KERNEL);
 	ret = st->dids && iommu->copied_tables && new_rt ? 0 : -ENOMEM;
-	if (!ret)
+	if (!ret) {
+		/* Old RAM mapped once per piece, not once per table. */
+		reader = kzalloc(sizeof(*reader), GFP_KERNEL);
+		if (reader) {
+			kdump_span_reader_init(reader, &kdump_mm);
+			kdump_mm.reader = &reader->rd;
+		}
 		ret = kdump_judge_root_table(st, st->old_root, new_rt);
+		kdump_mm.reader = NULL;
+		if (reader)
+			kdump_span_reader_release(reader);
+		kfree(reader);
+	}
 	if (ret) {
 		st->outcome = "mainline-no-memory";
 		pr_err("%s: adoption failed (%d): left to mainline's copy\n",

@@ -490,6 +490,15 @@ static bool kdump_walk_live(const struct kdump_iommu *st,
 	return false;
 }
 
+/* Free what @w kept for its contexts once the last of them is released. */
+static void kdump_release_walk(struct kdump_iommu *st, struct kdump_walk *w)
+{
+	if (!w || kdump_walk_live(st, w))
+		return;
+	kdump_walk_trim(w);
+	st->bytes_held = kdump_held_bytes(st);
+}
+
 /* Add @w's IOVA ranges to @head as reserved, but for @direct's pieces. */
 static int kdump_reserve_walk(const struct kdump_walk *w,
 			      const struct kdump_phys_range *direct,
@@ -601,6 +610,7 @@ int kdump_release_context(struct kdump_iommu *st, struct kdump_context *c)
 	c->nr_direct = 0;
 	c->handover = KDUMP_HO_RELEASED;
 	c->domain = NULL;
+	kdump_release_walk(st, c->walk);
 	trace_kdump_release(st->iommu, c->bus, c->devfn, unmapped);
 	return 0;
 }
@@ -640,6 +650,7 @@ void intel_iommu_kdump_detach(struct device *dev)
 			c->handover = KDUMP_HO_ADOPTED;
 		} else {
 			c->handover = KDUMP_HO_RELEASED;
+			kdump_release_walk(kdump_state(info->iommu), c->walk);
 			trace_kdump_release(info->iommu, c->bus, c->devfn, 0);
 		}
 	}

@@ -1177,7 +1177,7 @@ struct test_reader {
 	unsigned int unmaps;
 };
 
-static void *test_reader_map(const struct kdump_table_reader *rd, u64 phys,
+static void *test_reader_map(struct kdump_table_reader *rd, u64 phys,
 			     size_t size)
 {
 	struct test_reader *r = container_of(rd, struct test_reader, rd);
@@ -1186,12 +1186,102 @@ static void *test_reader_map(const struct kdump_table_reader *rd, u64 phys,
 	return memremap(phys, size, MEMREMAP_WB);
 }
 
-static void test_reader_unmap(const struct kdump_table_reader *rd, void *virt)
+static void test_reader_unmap(struct kdump_table_reader *rd, void *virt)
 {
 	struct test_reader *r = container_of(rd, struct test_reader, rd);
 
 	r->unmaps++;
 	memunmap(virt);
+}
+
+/* memremap() and memunmap(), counted, for the span reader. */
+static unsigned int test_span_remaps, test_span_unmaps;
+
+static void *test_span_remap(resource_size_t phys, size_t size,
+			     unsigned long flags)
+{
+	test_span_remaps++;
+	return memremap(phys, size, flags);
+}
+
+static void test_span_unmap(void *virt)
+{
+	test_span_unmaps++;
+	memunmap(virt);
+}
+
+static void test_free_block(void *data)
+{
+	__free_pages(data, 4);
+}
+
+/*
+ * A walk of five tables in 16 pages of old RAM, with a page of the capture
+ * kernel's own in the middle, maps old RAM twice, once on each side of
+ * it, however many tables it reads there; a table a span cannot hold is
+ * mapped alone; nothing stays mapped once the reader is released.
+ */
+static void kdump_test_span_reader(struct kunit *test)
+{
+	struct page *block = alloc_pages(GFP_KERNEL | __GFP_ZERO, 4);
+	struct kdump_span_reader sr = {
+		.remap = test_span_remap, .unmap = test_span_unmap,
+	};
+	struct kdump_phys_range old[2], own[1];
+	struct kdump_mem_map mm = {
+		.old = old, .nr_old = 2, .own = own, .nr_own = 1,
+	};
+	struct kdump_walk *w;
+	u64 base, *pg;
+	void *v;
+
+	KUNIT_ASSERT_NOT_NULL(test, block);
+	kunit_add_action_or_reset(test, test_free_block, block);
+	base = page_to_phys(block);
+	pg = page_address(block);
+	old[0].start = base;
+	old[0].last = base + 16 * PAGE_SIZE - 1;
+	old[1].start = OLD_DATA_BASE;
+	old[1].last = OLD_DATA_BASE + OLD_DATA_SIZE - 1;
+	own[0].start = base + 8 * PAGE_SIZE;
+	own[0].last = base + 9 * PAGE_SIZE - 1;
+	/* 4 levels: pages 0, 1, 2, then two last-level tables, 3 and 10. */
+	pg[0] = (base + 1 * PAGE_SIZE) | SL_RW;
+	pg[512] = (base + 2 * PAGE_SIZE) | SL_RW;
+	pg[1024] = (base + 3 * PAGE_SIZE) | SL_RW;
+	pg[1025] = (base + 10 * PAGE_SIZE) | SL_RW;
+	pg[1536] = OLD_DATA_BASE | SL_RW;
+	pg[10 * 512 + 7] = (OLD_DATA_BASE + PAGE_SIZE) | SL_RW;
+
+	kdump_span_reader_init(&sr, &mm);
+	mm.reader = &sr.rd;
+	test_span_remaps = 0;
+	test_span_unmaps = 0;
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	KUNIT_EXPECT_EQ(test, kdump_walk_pgtable(&mm, &test_hw, base, 4,
+						 KDUMP_PT_SECOND_LEVEL, false,
+						 w), 0);
+	kunit_add_action_or_reset(test, test_walk_exit, w);
+	KUNIT_EXPECT_EQ(test, w->tables, 5);
+	KUNIT_EXPECT_EQ(test, w->nr_ranges, 2);
+	KUNIT_EXPECT_EQ(test, test_span_remaps, 2);
+	KUNIT_EXPECT_EQ(test, sr.nr, 2);
+	KUNIT_EXPECT_EQ(test, test_span_unmaps, 0);
+	KUNIT_EXPECT_EQ(test, sr.span[0].start, base);
+	KUNIT_EXPECT_EQ(test, sr.span[0].last, base + 8 * PAGE_SIZE - 1);
+	KUNIT_EXPECT_EQ(test, sr.span[1].start, base + 9 * PAGE_SIZE);
+
+	/* Across the end of old RAM: mapped on its own, unmapped again. */
+	v = sr.rd.map(&sr.rd, base + 15 * PAGE_SIZE, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_NOT_NULL(test, v);
+	KUNIT_EXPECT_EQ(test, test_span_remaps, 3);
+	sr.rd.unmap(&sr.rd, v);
+	KUNIT_EXPECT_EQ(test, test_span_unmaps, 1);
+
+	kdump_span_reader_release(&sr);
+	KUNIT_EXPECT_EQ(test, test_span_unmaps, 3);
+	KUNIT_EXPECT_EQ(test, sr.nr, 0);
 }
 
 static void test_state_exit(void *data)
@@ -2402,6 +2492,7 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_walk_first_level),
 	KUNIT_CASE(kdump_test_walk_first_level_5),
 	KUNIT_CASE(kdump_test_walk_mutations),
+	KUNIT_CASE(kdump_test_span_reader),
 	KUNIT_CASE(kdump_test_direct_pieces),
 	KUNIT_CASE(kdump_test_switch_legacy),
 	KUNIT_CASE(kdump_test_switch_legacy_refused),

@@ -21,6 +21,7 @@
 #include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
 #include <linux/xarray.h>
 
@@ -43,9 +44,8 @@ struct kdump_phys_range {
  * RAM with (it is not System RAM here, so not in the direct map).
  */
 struct kdump_table_reader {
-	void *(*map)(const struct kdump_table_reader *rd, u64 phys,
-		     size_t size);
-	void (*unmap)(const struct kdump_table_reader *rd, void *virt);
+	void *(*map)(struct kdump_table_reader *rd, u64 phys, size_t size);
+	void (*unmap)(struct kdump_table_reader *rd, void *virt);
 };
 
 /*
@@ -55,13 +55,47 @@ struct kdump_table_reader {
  * tables are read: @reader, or memremap() when NULL.
  */
 struct kdump_mem_map {
-	const struct kdump_table_reader *reader;
+	struct kdump_table_reader *reader;
 	struct kdump_phys_range *old;
 	unsigned int nr_old;
 	struct kdump_phys_range *own;
 	unsigned int nr_own;
 	struct kdump_phys_range *direct;
 	unsigned int nr_direct;
+};
+
+/*
+ * A table reader that maps each piece of the crashed kernel's RAM it reads
+ * from once, however many tables lie in it: a piece is the naturally
+ * aligned KDUMP_SPAN_SIZE block around a table, clipped to its old RAM
+ * range and away from the capture kernel's own RAM.  Past KDUMP_SPANS
+ * pieces, or where a piece cannot be mapped, a table is mapped on its
+ * own.  Each mapping is a full ioremap_cache() in a capture kernel (old
+ * RAM is not in its direct map), and under a busy IOMMU there are
+ * hundreds of tables.  Pieces are small because ioremap_cache() maps a
+ * range whose physical and virtual addresses are not congruent modulo
+ * 2 MiB with 4 KiB pages: a whole old RAM range starting at 1 MiB took
+ * 17 ms to map under TCG, more than the rest of the adoption.  @remap and
+ * @unmap are memremap() and memunmap(), but in tests.
+ */
+#define KDUMP_SPANS		64
+#define KDUMP_SPAN_SIZE		SZ_2M
+/* Tables mapped on their own at once: a walk holds one per level. */
+#define KDUMP_SPAN_ALONE	16
+
+struct kdump_span_reader {
+	struct kdump_table_reader rd;
+	const struct kdump_mem_map *mm;
+	void *(*remap)(resource_size_t phys, size_t size, unsigned long flags);
+	void (*unmap)(void *virt);
+	unsigned long remaps;		/* mappings made, spans and tables */
+	unsigned int nr;
+	struct {
+		u64 start;
+		u64 last;
+		void *virt;
+	} span[KDUMP_SPANS];
+	void *alone[KDUMP_SPAN_ALONE];	/* tables mapped on their own */
 };
 
 /* The capability bits that decide what an entry may ask for. */
@@ -423,6 +457,8 @@ extern u32 kdump_debug_mask;
 extern const char * const kdump_mode_names[];
 extern const struct kdump_reg kdump_regs[KDUMP_NR_REGS];
 struct kdump_iommu *kdump_state(struct intel_iommu *iommu);
+size_t kdump_held_bytes(const struct kdump_iommu *st);
+unsigned long kdump_held_pages(const struct kdump_iommu *st);
 
 /* kdump_validate.c */
 const char *kdump_refusal_name(enum kdump_refusal reason);
@@ -432,10 +468,18 @@ void kdump_judge_init(struct kdump_iommu *st);
 void kdump_mem_map_normalize(struct kdump_phys_range *r, unsigned int *nr);
 int kdump_range_append(struct kdump_phys_range **r, unsigned int *nr,
 		       u64 start, u64 last);
+void kdump_span_reader_init(struct kdump_span_reader *sr,
+			    const struct kdump_mem_map *mm);
+void kdump_span_reader_release(struct kdump_span_reader *sr);
 int kdump_judge_root_table(struct kdump_iommu *st, u64 old_root,
 			   struct root_entry *new_rt);
 void kdump_judged_free(struct kdump_iommu *st);
 void kdump_walk_free(struct kdump_walk *w);
+void kdump_walk_trim(struct kdump_walk *w);
+unsigned int kdump_walk_table_list(const struct kdump_mem_map *mm,
+				   struct kdump_table_reader *rd,
+				   const struct kdump_walk *w, u64 *tables,
+				   unsigned int max);
 void kdump_free_blocks(struct list_head *list);
 
 /* kdump_handover.c */

@@ -184,6 +184,119 @@ static void kdump_unmap_table(const struct kdump_mem_map *mm, void *virt)
 		memunmap(virt);
 }
 
+/* The piece of old RAM around [@addr, @last] a span reader maps whole. */
+static bool kdump_span_of(const struct kdump_mem_map *mm, u64 addr, u64 last,
+			  u64 *start, u64 *end)
+{
+	u64 base = round_down(addr, KDUMP_SPAN_SIZE);
+	unsigned int i;
+
+	for (i = 0; i < mm->nr_old; i++)
+		if (addr >= mm->old[i].start && last <= mm->old[i].last)
+			break;
+	if (i == mm->nr_old)
+		return false;
+	*start = max(mm->old[i].start, base);
+	*end = min(mm->old[i].last, base + KDUMP_SPAN_SIZE - 1);
+	for (i = 0; i < mm->nr_own; i++) {
+		if (mm->own[i].last < addr)
+			*start = max(*start, mm->own[i].last + 1);
+		else if (mm->own[i].start > last)
+			*end = min(*end, mm->own[i].start - 1);
+		else
+			return false;	/* never read the capture kernel's RAM */
+	}
+	return addr >= *start && last <= *end;
+}
+
+static void *kdump_span_map(struct kdump_table_reader *rd, u64 phys,
+			    size_t size)
+{
+	struct kdump_span_reader *sr = container_of(rd, struct kdump_span_reader,
+						    rd);
+	u64 last = phys + size - 1, start, end;
+	unsigned int i;
+	void *virt;
+
+	for (i = 0; i < sr->nr; i++)
+		if (phys >= sr->span[i].start && last <= sr->span[i].last)
+			return sr->span[i].virt + (phys - sr->span[i].start);
+	if (sr->nr < KDUMP_SPANS &&
+	    kdump_span_of(sr->mm, phys, last, &start, &end)) {
+		virt = sr->remap(start, end - start + 1, MEMREMAP_WB);
+		sr->remaps++;
+		if (virt) {
+			sr->span[sr->nr].start = start;
+			sr->span[sr->nr].last = end;
+			sr->span[sr->nr++].virt = virt;
+			return virt + (phys - start);
+		}
+	}
+	for (i = 0; i < KDUMP_SPAN_ALONE && sr->alone[i]; i++)
+		;
+	if (i == KDUMP_SPAN_ALONE)
+		return NULL;
+	sr->remaps++;
+	sr->alone[i] = sr->remap(phys, size, MEMREMAP_WB);
+	return sr->alone[i];
+}
+
+static void kdump_span_unmap(struct kdump_table_reader *rd, void *virt)
+{
+	struct kdump_span_reader *sr = container_of(rd, struct kdump_span_reader,
+						    rd);
+	unsigned int i;
+
+	/*
+	 * A table mapped alone is unmapped; a span stays mapped until the
+	 * release.  Looked up by pointer, not by range: in the direct map
+	 * (memremap() of System RAM) a table alone may lie inside a span.
+	 */
+	for (i = 0; i < KDUMP_SPAN_ALONE; i++) {
+		if (sr->alone[i] == virt) {
+			sr->alone[i] = NULL;
+			sr->unmap(virt);
+			return;
+		}
+	}
+}
+
+/**
+ * kdump_span_reader_init() - a reader that maps each piece of old RAM once
+ * @sr: the reader; @sr->remap and @sr->unmap default to memremap() and
+ *	memunmap() when NULL
+ * @mm: the memory map whose old RAM it reads
+ *
+ * Install it as @mm->reader for the time of one adoption; release it with
+ * kdump_span_reader_release(), after which no pointer it gave is valid.
+ */
+void kdump_span_reader_init(struct kdump_span_reader *sr,
+			    const struct kdump_mem_map *mm)
+{
+	sr->rd.map = kdump_span_map;
+	sr->rd.unmap = kdump_span_unmap;
+	sr->mm = mm;
+	if (!sr->remap)
+		sr->remap = memremap;
+	if (!sr->unmap)
+		sr->unmap = memunmap;
+	sr->nr = 0;
+	sr->remaps = 0;
+	memset(sr->alone, 0, sizeof(sr->alone));
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_span_reader_init);
+
+/**
+ * kdump_span_reader_release() - unmap every piece a span reader mapped
+ * @sr: the reader
+ */
+void kdump_span_reader_release(struct kdump_span_reader *sr)
+{
+	while (sr->nr)
+		sr->unmap(sr->span[--sr->nr].virt);
+}
+EXPORT_SYMBOL_IF_KUNIT(kdump_span_reader_release);
+
 /* ---- Entry checks ---------------------------------------------------- */
 
 /*
@@ -405,6 +518,8 @@ struct kdump_walker {
 	struct kdump_walk *w;
 	struct list_head copies;
 	u64 *snap;		/* in place: one page per level, see below */
+	u64 rsvd_table;		/* any reserved bit of a table entry */
+	u64 rsvd_leaf;		/* any reserved bit of a leaf */
 	bool copy;
 };
 
@@ -653,14 +768,35 @@ static int kdump_walk_leaf(struct kdump_walker *k, u64 pte, int level,
 	return 0;
 }
 
-/* The reserved fields of kdump_rsvd_rules[] in a present paging entry. */
+/* Every bit kdump_rsvd_rules[] reserves in quadword 0 of a @kind entry. */
+static u64 kdump_rsvd_mask(const struct kdump_hw_caps *hw,
+			   enum kdump_entry_kind kind)
+{
+	const struct kdump_rsvd_rule *rule;
+	u64 mask = 0;
+
+	for (rule = kdump_rsvd_rules;
+	     rule < kdump_rsvd_rules + kdump_nr_rsvd_rules; rule++)
+		if (rule->kind == kind && !rule->qw &&
+		    !(rule->unless & hw->ecap))
+			mask |= rule->bits;
+	return mask;
+}
+
+/*
+ * The reserved fields of kdump_rsvd_rules[] in a present paging entry:
+ * one test against the walk's mask, the rules only for the reason.
+ */
 static enum kdump_refusal kdump_check_pte(const struct kdump_walker *k,
 					  u64 pte, int level)
 {
-	if (k->w->format != KDUMP_PT_SECOND_LEVEL)
+	bool leaf = level == 1 || (pte & PTE_LARGE);
+
+	if (k->w->format != KDUMP_PT_SECOND_LEVEL ||
+	    !(pte & (leaf ? k->rsvd_leaf : k->rsvd_table)))
 		return KDUMP_OK;
-	return kdump_check_reserved(k->hw, level == 1 || (pte & PTE_LARGE) ?
-				    KDUMP_E_SL_LEAF : KDUMP_E_SL_TABLE, &pte);
+	return kdump_check_reserved(k->hw, leaf ? KDUMP_E_SL_LEAF :
+					    KDUMP_E_SL_TABLE, &pte);
 }
 
 /*
@@ -813,6 +949,8 @@ VISIBLE_IF_KUNIT int kdump_walk_pgtable(const struct kdump_mem_map *mm,
 	struct kdump_walker k = {
 		.mm = mm, .hw = hw, .w = w, .copy = copy,
 		.copies = LIST_HEAD_INIT(k.copies),
+		.rsvd_table = kdump_rsvd_mask(hw, KDUMP_E_SL_TABLE),
+		.rsvd_leaf = kdump_rsvd_mask(hw, KDUMP_E_SL_LEAF),
 	};
 	int ret;
 
@@ -871,6 +1009,78 @@ void kdump_walk_free(struct kdump_walk *w)
 	xa_destroy(&w->table_set);
 }
 EXPORT_SYMBOL_IF_KUNIT(kdump_walk_free);
+
+/**
+ * kdump_walk_table_list() - the old tables of a walk that passed
+ * @mm: where tables may lie
+ * @rd: what reads them
+ * @w: the walk, judged with no refusal
+ * @tables: filled with their physical addresses, the top-level one first
+ * @max: room in @tables
+ *
+ * Follows the entries the judge followed without judging them again, but
+ * for each table's address, which must still be the crashed kernel's RAM:
+ * what DMA may have written since is not trusted.  For diagnostics only
+ * (kdump/limit): what reading those tables costs at the least.
+ *
+ * Return: the number of tables in @tables, at most @max.
+ */
+unsigned int kdump_walk_table_list(const struct kdump_mem_map *mm,
+				   struct kdump_table_reader *rd,
+				   const struct kdump_walk *w, u64 *tables,
+				   unsigned int max)
+{
+	unsigned int n = 0, i, e;
+
+	if (w->reason || !max)
+		return 0;
+	/* Tables are page-aligned: their level rides in the low bits. */
+	tables[n++] = w->root | w->levels;
+	for (i = 0; i < n; i++) {
+		u64 table = tables[i] & VTD_PAGE_MASK;
+		int level = tables[i] & ~VTD_PAGE_MASK;
+		u64 *old;
+
+		tables[i] = table;
+		if (level == 1)
+			continue;
+		old = rd->map(rd, table, VTD_PAGE_SIZE);
+		if (!old)
+			continue;
+		for (e = 0; e < BIT(LEVEL_STRIDE) && n < max; e++) {
+			u64 pte = READ_ONCE(old[e]), child = pte & PTE_ADDR_MASK;
+
+			if (!kdump_pte_present(w->format, pte) ||
+			    (pte & PTE_LARGE) ||
+			    kdump_check_table_addr(mm, child, VTD_PAGE_SIZE))
+				continue;
+			tables[n++] = child | (level - 1);
+		}
+		rd->unmap(rd, old);
+	}
+	return n;
+}
+
+/**
+ * kdump_walk_trim() - free what a walk no context uses any more needs
+ * @w: the walk, whose every context was released
+ *
+ * Its page-table copies, which no context entry points to once its devices
+ * were switched to their new domains, the maps the hand-over re-created,
+ * and the set of old tables kept in place.  The IOVA ranges and windows
+ * stay: debugfs shows them, and they stay reserved in domains made since.
+ */
+void kdump_walk_trim(struct kdump_walk *w)
+{
+	kvfree(w->maps);
+	w->maps = NULL;
+	w->nr_maps = 0;
+	w->max_maps = 0;
+	if (w->pages.next)
+		iommu_put_pages_list(&w->pages);
+	w->copied_pages = 0;
+	xa_destroy(&w->table_set);
+}
 
 /* ---- Root, context and PASID tables ---------------------------------- */
 
