@@ -7,9 +7,10 @@
 #                              scenario list (each step timed: step.sh)
 #   make check SCENARIOS="a b" only those scenarios (and only the kernels
 #                              they need)
-#   make demo [KERNEL=stock]   one kdump cycle with the adoption report
-#   make bench [BENCH="a b"]   scenarios 3 times each: timing, adoption
-#                              time and memory, stock copy time
+#   make demo                  the hand-over window on stock, then ours:
+#                              one screen side by side, an SVG timeline
+#   make bench [REPEAT=5]      stock and ours (reset, inplace, copy) side
+#                              by side, 1-64 devices and large mappings
 #   make fuzz [N=200]          N panics, each after seeded random damage of
 #                              the live tables: dumps saved out of N
 #   make soak [N=100]          N panics under DMA load, the panic moment
@@ -24,17 +25,11 @@ export BUILD REPO
 
 LAB := tools/lab
 STEP := $(LAB)/step.sh
-KERNEL ?= ours
 SCENARIOS ?=
-REPEAT ?= 3
+REPEAT ?= 5
 # make soak N=100: that many consecutive panics (not part of make check).
 N ?= 100
 
-demo_scenario_ours := ours-legacy-aw48-inplace-e1000e
-demo_scenario_stock := stock-legacy-aw48-e1000e
-DEMO_SCENARIO ?= $(demo_scenario_$(KERNEL))
-BENCH ?= ours-legacy-aw48-inplace-e1000e ours-legacy-aw48-copy-e1000e \
-	ours-scalable-flts-x2apic-aw48-copy-e1000e stock-legacy-aw48-e1000e
 
 only := $(if $(strip $(SCENARIOS)),--only "$(strip $(SCENARIOS))")
 
@@ -60,13 +55,16 @@ image:
 	$(LAB)/selftests.sh
 	$(LAB)/image.sh
 
-# Sub-makes keep the order of the steps under make -j as well.
+# The hand-over window on stock, then on ours: one screen side by side and
+# an SVG timeline (tools/lab/demo.py).  Sub-makes keep the order of the
+# steps under make -j as well.
 demo:
 	$(MAKE) setup
 	$(MAKE) source
-	$(MAKE) kernel-$(KERNEL)
+	$(MAKE) kernel-stock
+	$(MAKE) kernel-ours
 	$(MAKE) image
-	$(LAB)/lab.py --only $(DEMO_SCENARIO) --show
+	$(LAB)/lab.py --demo
 
 # The lab's own tests need nothing built: they run before any kernel is.
 labtest:
@@ -98,13 +96,18 @@ fuzz:
 	$(MAKE) image
 	$(LAB)/lab.py --fuzz $(N) $(if $(SEED),--seed $(SEED))
 
+# make bench [REPEAT=5] [WORKLOADS="dev1 map256-4k"] [KERNELS="stock inplace"]:
+# the capture kernels side by side, one QEMU at a time; the table and the
+# plots in build/results/bench/ (tools/lab/bench.py).
 bench:
 	$(MAKE) setup
 	$(MAKE) source
 	$(MAKE) kernel-ours
 	$(MAKE) kernel-stock
 	$(MAKE) image
-	$(LAB)/lab.py --bench "$(BENCH)" --repeat $(REPEAT)
+	$(LAB)/lab.py --bench --repeat $(REPEAT) \
+		$(if $(strip $(WORKLOADS)),--bench-workloads "$(strip $(WORKLOADS))") \
+		$(if $(strip $(KERNELS)),--bench-kernels "$(strip $(KERNELS))")
 
 lint:
 	shellcheck -S warning $(LAB)/*.sh $(LAB)/guest/init .ci/run

@@ -9,7 +9,8 @@ One generic runner; the scenarios are data in scenarios.py.
     tools/lab/lab.py                       run the default scenario list
     tools/lab/lab.py --only a,b            run a subset (also EXTRA_SCENARIOS)
     tools/lab/lab.py --list                list the scenarios
-    tools/lab/lab.py --bench NAME --repeat 3
+    tools/lab/lab.py --bench [--repeat 5]   the kernels side by side (make bench)
+    tools/lab/lab.py --demo                the hand-over window, stock vs ours
     tools/lab/lab.py --soak 100            100 panics under DMA (make soak)
     tools/lab/lab.py --fuzz 200 [--seed S] 200 seeded damages (make fuzz)
 
@@ -29,6 +30,10 @@ The lab by job (as tools/testing/kunit/):
     lab_results.py    every key of result.json and summary.json; lab.ktap
     debugfs.py        the one reader of the debugfs tables
     scenarios.py      the scenarios and their defaults
+    bench.py          make bench: the kernels side by side, figures,
+                      the table and plots
+    demo.py           make demo: the hand-over window, stock then ours,
+                      one screen and a timeline
     lab_test.py       the lab's own tests (test_data/)
     lab_env.py        REPO, BUILD, QEMU, log()
 """
@@ -38,6 +43,7 @@ import collections
 import concurrent.futures
 import json
 import os
+import platform
 import re
 import sys
 import threading
@@ -45,6 +51,8 @@ import time
 
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
+import demo  # noqa: E402
 import lab_artefacts  # noqa: E402
 import lab_checks  # noqa: E402
 import lab_machine  # noqa: E402
@@ -129,14 +137,21 @@ class Progress:
 def choose(args):
     """The scenarios to run, as the flags say."""
     if args.bench:
-        by_name = {s["name"]: s for s in scenarios.scenario_list()}
-        benches = args.bench.replace(",", " ").split()
-        unknown = [n for n in benches if n not in by_name]
-        if unknown:
-            sys.exit(f"lab: no scenario {' '.join(unknown)}")
-        chosen = [dict(by_name[n], name=f"{n}-{i + 1}", bench=n)
-                  for n in benches for i in range(args.repeat)]
+        workloads = (args.bench_workloads.replace(",", " ").split()
+                     if args.bench_workloads else bench.workload_names())
+        kernels = (args.bench_kernels.replace(",", " ").split()
+                   if args.bench_kernels else None)
+        try:
+            chosen = bench.bench_list(args.repeat, workloads, kernels)
+        except ValueError as e:
+            sys.exit(f"lab: {e}")
         args.results = os.path.join(BUILD, "bench")
+    elif args.demo:
+        # lab.bench=1: the memory both kernels' IOMMU code holds, alike.
+        by_name = {s["name"]: s for s in scenarios.scenario_list()}
+        chosen = [dict(by_name[n], capture=by_name[n]["capture"] +
+                       " lab.bench=1") for n in demo.PAIR]
+        args.results = os.path.join(BUILD, "results", "demo")
     elif args.soak:
         chosen = scenarios.soak_list(args.soak, scenarios.scenario_list())
         args.results = os.path.join(BUILD, "soak")
@@ -187,7 +202,8 @@ def run_all(args, chosen, accel, why):
     """Every chosen scenario, --jobs at once; results in chosen order."""
     # Figures that are timings (bench, soak) and the demo's report come
     # from one run at a time; make check runs --jobs at once.
-    jobs = 1 if args.bench or args.soak or args.show else max(1, args.jobs)
+    jobs = (1 if args.bench or args.soak or args.show or args.demo
+            else max(1, args.jobs))
     if jobs > 1:
         log(f"{jobs} scenarios at a time")
     done = [None] * len(chosen)
@@ -222,24 +238,40 @@ def run_all(args, chosen, accel, why):
     return done
 
 
-BENCH_KEYS = ["wall_s", "panic_to_init_ms", "panic_to_dump_saved_ms",
-              "adopt_time_us", "adopt_memory_kib", "copy_time_us",
-              "contexts_adopted", "dma_after_panic",
-              "dmar_faults", "qemu_dmar_faults"]
+def bench_report(chosen, reslist, results, accel, repeat):
+    """make bench's tables and plots under $BUILD/results/bench."""
+    runs = [{"name": sc["name"], "workload": sc["bench_workload"],
+             "kernel": sc["bench_kernel"],
+             "fig": bench.figures(os.path.join(results, sc["name"]), r)}
+            for sc, r in zip(chosen, reslist) if r is not None]
+    kv, qv = lab_results.versions()
+    meta = {"date": time.strftime("%Y-%m-%d"),
+            "machine": f"{os.cpu_count()} CPUs {platform.machine()}",
+            "accel": accel, "qemu": qv, "kernel": kv, "repeat": repeat}
+    out = os.path.join(BUILD, "results", "bench")
+    print(bench.report(runs, out, meta), end="")
+    print(f"bench: table {os.path.join(out, 'bench.md')}", flush=True)
 
 
-def bench_report(chosen, reslist):
-    """min/median/max of each timing figure of each benched scenario."""
-    for name in dict.fromkeys(sc["bench"] for sc in chosen):
-        runs = [r for sc, r in zip(chosen, reslist) if sc["bench"] == name]
-        for key in BENCH_KEYS:
-            vals = [r.get(key) for r in runs]
-            nums = [v for v in vals if isinstance(v, (int, float))]
-            if not nums:
-                continue
-            stat = (f"min {min(nums)} median "
-                    f"{sorted(nums)[len(nums) // 2]} max {max(nums)}")
-            print(f"bench {name} {key}: {vals} {stat}")
+def bench_rejudge(results, repeat):
+    """--bench-report: the report again from the saved runs."""
+    chosen, reslist = [], []
+    for name in sorted(os.listdir(results)):
+        path = os.path.join(results, name, "result.json")
+        m = re.fullmatch(r"bench-(.+)-(stock|reset|inplace|copy)-(\d+)", name)
+        if not m or not os.path.exists(path):
+            continue
+        with open(path) as f:
+            reslist.append(json.load(f))
+        chosen.append({"name": name, "bench_workload": m.group(1),
+                       "bench_kernel": m.group(2)})
+    accel = "tcg"
+    try:
+        with open(os.path.join(results, "summary.json")) as f:
+            accel = json.load(f).get("accel", accel)
+    except (OSError, ValueError):
+        pass
+    bench_report(chosen, reslist, results, accel, repeat)
 
 
 def show_report(rundir, res):
@@ -349,13 +381,25 @@ def parse_args():
     ap.add_argument("--kernel", choices=["stock", "ours"],
                     help="boot this kernel for every scenario (plumbing "
                     "tests; recorded as kernel_override in the results)")
-    ap.add_argument("--bench", metavar="NAME",
-                    help="rerun one scenario --repeat times, print timings")
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--bench", action="store_true",
+                    help="make bench: the capture kernels side by side "
+                    "(tools/lab/bench.py), --repeat runs of each")
+    ap.add_argument("--bench-workloads", metavar="W",
+                    help="bench workloads (default: dev1 dev8 dev32 dev64 "
+                    "map256-4k map1024-4k map256-2m map1024-2m)")
+    ap.add_argument("--bench-kernels", metavar="K",
+                    help="bench kernels (default: stock reset inplace copy)")
+    ap.add_argument("--bench-report", action="store_true",
+                    help="the bench report again from the saved runs")
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--jobs", type=int,
                     default=int(os.environ.get("LAB_JOBS", "2")),
                     help="scenarios run at once by a plain run (default "
                     "$LAB_JOBS or 2: each QEMU keeps about one core busy)")
+    ap.add_argument("--demo", action="store_true",
+                    help="make demo: the hand-over window on stock, then "
+                    "on ours, side by side, and a timeline "
+                    "(results in $BUILD/results/demo)")
     ap.add_argument("--soak", type=int, metavar="N",
                     help="N consecutive panics under DMA load, rotating "
                     "through scenarios.SOAK_BASES, the panic moved by a "
@@ -394,6 +438,9 @@ def main():
     if args.list:
         list_scenarios()
         return 0
+    if args.bench_report:
+        bench_rejudge(os.path.join(BUILD, "bench"), args.repeat)
+        return 0
     chosen = choose(args)
     if args.kernels:
         need = {args.kernel or s["kernel"] for s in chosen} | {
@@ -405,7 +452,12 @@ def main():
     log(f"running {len(chosen)} scenario(s) with accel={accel} ({why})")
     reslist = run_all(args, chosen, accel, why)
     if args.bench:
-        bench_report(chosen, reslist)
+        bench_report(chosen, reslist, args.results, accel, args.repeat)
+    if args.demo:
+        for sc, r in zip(chosen, reslist):
+            r["kib_booted"] = bench.figures(
+                os.path.join(args.results, sc["name"]), r)["kib_booted"]
+        demo.report(args.results, *reslist)
     if args.soak:
         soak_report(chosen, reslist)
     if args.fuzz:

@@ -31,7 +31,9 @@ from unittest import mock
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import bench  # noqa: E402
 import debugfs  # noqa: E402
+import demo  # noqa: E402
 import lab_artefacts  # noqa: E402
 import lab_checks  # noqa: E402
 import lab_machine  # noqa: E402
@@ -45,6 +47,12 @@ DATA = os.path.join(HERE, "test_data")
 
 def data(*parts):
     return os.path.join(DATA, *parts)
+
+
+def run_samples():
+    """The samples that are whole runs (bench/ holds bench files only)."""
+    return [d for d in sorted(os.listdir(DATA))
+            if os.path.exists(data(d, "scenario.json"))]
 
 
 def lines_of(path):
@@ -314,9 +322,7 @@ class ChecksTest(unittest.TestCase):
                    "walk_matches_snapshot", "walk_detail", "elapsed_s",
                    "retried", "hda_dma_after_panic", "dump_verified",
                    "walk_tables_missing", "walk_error", "handover_detail"}
-        for sample in sorted(os.listdir(DATA)):
-            if not os.path.isdir(data(sample)):
-                continue
+        for sample in run_samples():
             with self.subTest(sample=sample):
                 with open(data(sample, "result.json")) as f:
                     rec = json.load(f)
@@ -569,9 +575,7 @@ class ResultsTest(unittest.TestCase):
             self.assertTrue(unit and meaning, key)
 
     def test_sample_results_documented(self):
-        for sample in sorted(os.listdir(DATA)):
-            if not os.path.isdir(data(sample)):
-                continue
+        for sample in run_samples():
             with self.subTest(sample=sample):
                 res = analyse_sample(sample)
                 self.assertEqual(lab_results.undocumented(res), [])
@@ -655,6 +659,146 @@ class MachineTest(unittest.TestCase):
         self.assertEqual(run["phase"], "poweroff")
         self.assertIn("LAB: capture-init", run["marks"])
         self.assertIsNone(run["reason"])
+
+
+class BenchTest(unittest.TestCase):
+    """make bench: its runs, the figures of a saved run, the verdicts."""
+
+    def test_workloads(self):
+        self.assertEqual(bench.workload_names(), [
+            "dev1", "dev8", "dev32", "dev64", "map256-4k", "map1024-4k",
+            "map256-2m", "map1024-2m"])
+        self.assertEqual(bench.parse_workload("map1024-2m"),
+                         ("map", 1024, 2048))
+        self.assertEqual(bench.parse_workload("dev32"), ("dev", 32, None))
+        with self.assertRaises(ValueError):
+            bench.parse_workload("dev")
+
+    def test_switch_devices(self):
+        """63 disks: 4 root ports with a switch each, every downstream port
+        a unique (chassis, slot), every disk through the vIOMMU."""
+        args = bench.switch_devices(63)
+        devs = [args[i + 1] for i, a in enumerate(args) if a == "-device"]
+        disks = [d for d in devs if d.startswith("virtio-blk-pci")]
+        self.assertEqual(len(disks), 63)
+        self.assertTrue(all("iommu_platform=on" in d for d in disks))
+        self.assertEqual(sum(d.startswith("pcie-root-port") for d in devs),
+                         4)
+        slots = [re.search(r"chassis=(\d+),slot=(\d+)", d).groups()
+                 for d in devs if d.startswith("xio3130-downstream")]
+        self.assertEqual(len(slots), len(set(slots)))
+        self.assertEqual(bench.switch_devices(0), [])
+
+    def test_runs(self):
+        """Interleaved by kernel; each kernel's command line as named."""
+        runs = bench.bench_list(2, ["dev8", "map256-2m"])
+        self.assertEqual(len(runs), 2 * 2 * 4)
+        self.assertEqual([r["bench_kernel"] for r in runs[:4]],
+                         ["stock", "reset", "inplace", "copy"])
+        self.assertEqual(len({r["name"] for r in runs}), len(runs))
+        by = {r["name"]: r for r in runs}
+        st = by["bench-dev8-stock-1"]
+        self.assertEqual(st["kernel"], "stock")
+        self.assertNotIn("intel_iommu_kdump", st["capture"])
+        self.assertIn("initcall_debug", st["capture"])
+        self.assertIn("lab.bench=1", st["capture"])
+        mp = by["bench-map256-2m-inplace-2"]
+        self.assertIn("intel_iommu_kdump=inplace,debug=8", mp["capture"])
+        self.assertIn("kdump_dma_map_test.size_mb=256", mp["cmdline"])
+        self.assertIn("kdump_dma_map_test.page_kb=2048", mp["cmdline"])
+        self.assertIn("pci-testdev,addr=0x8", mp["devices"])
+        with self.assertRaises(ValueError):
+            bench.bench_list(1, ["dev8"], ["ours"])
+
+    def test_figures(self):
+        """A saved run of ours: initcall, memory counted as stock's plus
+        the unit's slab, the limit and the leaves."""
+        res = {"result": "pass", "dmar_faults": 0, "qemu_dmar_faults": 0,
+               "adopt_time_us": 9000, "panic_to_init_ms": 5000,
+               "panic_to_dump_saved_ms": 11000, "dump_verified": True}
+        fig = bench.figures(data("bench", "ours-inplace"), res)
+        self.assertEqual(fig["initcall_us"], 57956)
+        self.assertEqual(fig["kib_booted"], 308 * 4 + (122 - 52))
+        self.assertEqual(fig["kib_released"], 307 * 4 + (120 - 52))
+        self.assertEqual(fig["limit_tables"], 45)
+        self.assertEqual(fig["limit_read_us"], 210)
+        self.assertEqual(fig["leaves_2m"], 128)
+        self.assertEqual(fig["adopt_us"], 9000)
+        stock = bench.figures(data("bench", "stock"),
+                              dict(res, adopt_time_us=None,
+                                   copy_time_us=1200))
+        self.assertEqual(stock["adopt_us"], 1200)
+        self.assertEqual(stock["kib_booted"], 287 * 4)
+        self.assertNotIn("limit_tables", stock)
+
+    def test_targets(self):
+        """Ratios against stock's medians; a miss says by how much."""
+        def run(w, k, **fig):
+            return {"workload": w, "kernel": k,
+                    "fig": dict({"faults": 0, "passed": True,
+                                 "dump_saved": True}, **fig)}
+        runs = [run("dev1", "stock", adopt_us=1000, initcall_us=20000,
+                    kib_booted=1000, kib_released=1000,
+                    panic_to_init_ms=5000),
+                run("dev1", "inplace", adopt_us=3000, initcall_us=21000,
+                    kib_booted=1100, kib_released=1000,
+                    panic_to_init_ms=5050),
+                run("dev1", "inplace", adopt_us=3400, initcall_us=21000,
+                    kib_booted=1100, kib_released=1000,
+                    panic_to_init_ms=5050, faults=2)]
+        agg = bench.aggregate(runs)
+        self.assertEqual(agg[("dev1", "inplace")]["adopt_us"],
+                         (3200, 3000, 3400))
+        got = {t[1]: t for t in bench.targets(agg, ["dev1"])}
+        self.assertFalse(got["adopt_ratio"][6])
+        self.assertAlmostEqual(got["adopt_ratio"][4], 3.2)
+        self.assertTrue(got["initcall_ratio"][6])
+        self.assertTrue(got["memory_ratio"][6])
+        self.assertTrue(got["panic_to_init"][6])
+        self.assertTrue(got["released_equal"][6])
+        self.assertFalse(got["faults"][6])
+        md = bench.markdown(agg, ["dev1"], ["stock", "inplace"], {})
+        self.assertIn("| dev1 | adopt_ratio | 3,200 | 1,000 | 3.20 | 1.5 | "
+                      "missed by 2.13× |", md)
+        self.assertIn("| dev1 | inplace | 2/2 | 2 |", md)
+
+
+class DemoTest(unittest.TestCase):
+    """make demo: the timeline of a real run of each kernel, the screen."""
+
+    def test_events(self):
+        labels = [m[0] for m in demo.MARKS]
+        for sample, faulted in (("handover-stock", True),
+                                ("handover-ours", False)):
+            with self.subTest(sample=sample):
+                ev = demo.events(data(sample))
+                self.assertEqual([m[0] for m in ev["marks"]], labels)
+                times = [t for _, t in ev["marks"]]
+                self.assertEqual(times, sorted(times))
+                self.assertEqual(times[0], 0)
+                self.assertEqual(bool(ev["faults"]), faulted)
+                self.assertTrue(all(t >= 0 for t in ev["faults"]))
+
+    def test_screen_and_timeline(self):
+        with open(data("handover-stock", "result.json")) as f:
+            stock = json.load(f)
+        with open(data("handover-ours", "result.json")) as f:
+            ours = json.load(f)
+        screen = demo.side_by_side(stock, ours)
+        self.assertIn("stock 6.12", screen)
+        self.assertIn("faulted", screen.splitlines()[3])
+        self.assertIn("old buffers", screen.splitlines()[3])
+        self.assertEqual(len(screen.splitlines()), 11)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = demo.timeline_svg(
+                [("stock", demo.events(data("handover-stock"))),
+                 ("ours", demo.events(data("handover-ours")))],
+                os.path.join(tmp, "t.svg"))
+            with open(path) as f:
+                svg = f.read()
+        self.assertTrue(svg.startswith("<svg"))
+        self.assertIn(">0 faults<", svg)
+        self.assertIn("device reset", svg)
 
 
 def main():

@@ -11,6 +11,7 @@ PKGS=(build-essential bc bison flex libelf-dev libssl-dev cpio xz-utils
       zstd rsync ccache dwarves sparse python3 perl kmod
       busybox-static kexec-tools makedumpfile
       alsa-utils bpftrace
+      gnuplot-nox
       shellcheck pyflakes3)
 
 need=()
