@@ -20,6 +20,8 @@ import html
 import os
 import re
 
+import bench
+
 PAIR = ("stock-handover-legacy-aw48-e1000e",
         "ours-handover-legacy-aw48-inplace-e1000e")
 
@@ -40,11 +42,7 @@ FAULT = re.compile(r"^\d+@(\d+\.\d+):vtd_dmar_fault ")
 
 
 def read_lines(path):
-    try:
-        with open(path, errors="replace") as f:
-            return f.read().splitlines()
-    except OSError:
-        return []
+    return (bench.read(path) or "").splitlines()
 
 
 def events(rundir):
