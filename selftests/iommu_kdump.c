@@ -59,7 +59,8 @@ static const struct kdump_file {
 	{ "domain_ids", "iommu\tdomain_ids" },
 	{ "iova_ranges", "iommu\tbdf\tstart\tend\tpages\tperm" },
 	{ "pasids", "iommu\tbdf\tpasid\tpgtt\tdid\treason" },
-	{ "limit", "iommu\ttables\tkib\tmemcpy_us\tread_us\tpresent" },
+	{ "limit", "iommu\ttables\tkib\tmemcpy_us\tread_us\tpresent\t"
+		   "judge_us" },
 	{ "debug_mask", NULL },
 };
 

@@ -226,6 +226,8 @@ def figures(rundir, res):
         fig["limit_tables"] = sum(int(r["tables"]) for r in limit)
         fig["limit_memcpy_us"] = sum(int(r["memcpy_us"]) for r in limit)
         fig["limit_read_us"] = sum(int(r["read_us"]) for r in limit)
+        if all("judge_us" in r for r in limit):
+            fig["warm_judge_us"] = sum(int(r["judge_us"]) for r in limit)
     leaves = walk_leaves(dmesg)
     if leaves:
         fig["leaves_4k"], fig["leaves_2m"], fig["leaves_1g"] = leaves
@@ -238,6 +240,7 @@ COLUMNS = [
     ("faults", "faults", "sum"),
     ("initcall_us", "IOMMU initcall µs", "med"),
     ("adopt_us", "adoption µs", "med"),
+    ("warm_judge_us", "warm judge µs", "med"),
     ("limit_read_us", "PTE read µs", "med"),
     ("limit_memcpy_us", "memcpy µs", "med"),
     ("kib_booted", "KiB booted", "med"),

@@ -722,6 +722,7 @@ class BenchTest(unittest.TestCase):
         self.assertEqual(fig["kib_released"], 307 * 4 + (120 - 52))
         self.assertEqual(fig["limit_tables"], 45)
         self.assertEqual(fig["limit_read_us"], 210)
+        self.assertEqual(fig["warm_judge_us"], 1500)
         self.assertEqual(fig["leaves_2m"], 128)
         self.assertEqual(fig["adopt_us"], 9000)
         stock = bench.figures(data("bench", "stock"),

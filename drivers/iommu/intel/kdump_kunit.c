@@ -1224,9 +1224,8 @@ static void test_free_block(void *data)
 static void kdump_test_span_reader(struct kunit *test)
 {
 	struct page *block = alloc_pages(GFP_KERNEL | __GFP_ZERO, 4);
-	struct kdump_span_reader sr = {
-		.remap = test_span_remap, .unmap = test_span_unmap,
-	};
+	struct kdump_span_reader *sr = kunit_kzalloc(test, sizeof(*sr),
+						     GFP_KERNEL);
 	struct kdump_phys_range old[2], own[1];
 	struct kdump_mem_map mm = {
 		.old = old, .nr_old = 2, .own = own, .nr_own = 1,
@@ -1237,6 +1236,9 @@ static void kdump_test_span_reader(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, block);
 	kunit_add_action_or_reset(test, test_free_block, block);
+	KUNIT_ASSERT_NOT_NULL(test, sr);
+	sr->remap = test_span_remap;
+	sr->unmap = test_span_unmap;
 	base = page_to_phys(block);
 	pg = page_address(block);
 	old[0].start = base;
@@ -1253,8 +1255,8 @@ static void kdump_test_span_reader(struct kunit *test)
 	pg[1536] = OLD_DATA_BASE | SL_RW;
 	pg[10 * 512 + 7] = (OLD_DATA_BASE + PAGE_SIZE) | SL_RW;
 
-	kdump_span_reader_init(&sr, &mm);
-	mm.reader = &sr.rd;
+	kdump_span_reader_init(sr, &mm);
+	mm.reader = &sr->rd;
 	test_span_remaps = 0;
 	test_span_unmaps = 0;
 	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
@@ -1266,22 +1268,22 @@ static void kdump_test_span_reader(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, w->tables, 5);
 	KUNIT_EXPECT_EQ(test, w->nr_ranges, 2);
 	KUNIT_EXPECT_EQ(test, test_span_remaps, 2);
-	KUNIT_EXPECT_EQ(test, sr.nr, 2);
+	KUNIT_EXPECT_EQ(test, sr->nr, 2);
 	KUNIT_EXPECT_EQ(test, test_span_unmaps, 0);
-	KUNIT_EXPECT_EQ(test, sr.span[0].start, base);
-	KUNIT_EXPECT_EQ(test, sr.span[0].last, base + 8 * PAGE_SIZE - 1);
-	KUNIT_EXPECT_EQ(test, sr.span[1].start, base + 9 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, sr->span[0].start, base);
+	KUNIT_EXPECT_EQ(test, sr->span[0].last, base + 8 * PAGE_SIZE - 1);
+	KUNIT_EXPECT_EQ(test, sr->span[1].start, base + 9 * PAGE_SIZE);
 
 	/* Across the end of old RAM: mapped on its own, unmapped again. */
-	v = sr.rd.map(&sr.rd, base + 15 * PAGE_SIZE, 2 * PAGE_SIZE);
+	v = sr->rd.map(&sr->rd, base + 15 * PAGE_SIZE, 2 * PAGE_SIZE);
 	KUNIT_EXPECT_NOT_NULL(test, v);
 	KUNIT_EXPECT_EQ(test, test_span_remaps, 3);
-	sr.rd.unmap(&sr.rd, v);
+	sr->rd.unmap(&sr->rd, v);
 	KUNIT_EXPECT_EQ(test, test_span_unmaps, 1);
 
-	kdump_span_reader_release(&sr);
+	kdump_span_reader_release(sr);
 	KUNIT_EXPECT_EQ(test, test_span_unmaps, 3);
-	KUNIT_EXPECT_EQ(test, sr.nr, 0);
+	KUNIT_EXPECT_EQ(test, sr->nr, 0);
 }
 
 static void test_state_exit(void *data)
