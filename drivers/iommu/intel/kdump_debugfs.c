@@ -100,7 +100,8 @@ static u64 kdump_rejudge_ns(const struct kdump_iommu *st,
 	t->copy = st->copy;
 	t->scalable = st->scalable;
 	kdump_judge_init(t);
-	memcpy(t->budget.limit, st->budget.limit, sizeof(t->budget.limit));
+	/* No more than the adoption took: the same input needs as much. */
+	memcpy(t->budget.limit, st->budget.used, sizeof(t->budget.limit));
 	t->dids = bitmap_zalloc(cap_ndoms(st->hw.cap), GFP_KERNEL);
 	if (!t->dids)
 		goto out;

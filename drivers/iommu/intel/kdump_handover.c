@@ -476,25 +476,43 @@ out:
 	iommu_put_resv_regions(dev, &resv);
 }
 
-/* Is @w the translation of an adopted context not yet released? */
+/*
+ * Is @w the translation, or the tables (a nested context's second level),
+ * of an adopted context not yet released?
+ */
 static bool kdump_walk_live(const struct kdump_iommu *st,
 			    const struct kdump_walk *w)
 {
 	unsigned int i;
 
 	for (i = 0; i < st->nr_ctx; i++)
-		if (st->ctx[i].walk == w &&
+		if ((st->ctx[i].walk == w || st->ctx[i].tables == w) &&
 		    st->ctx[i].state == KDUMP_CTX_ADOPTED &&
 		    st->ctx[i].handover != KDUMP_HO_RELEASED)
 			return true;
 	return false;
 }
 
-/* Free what @w kept for its contexts once the last of them is released. */
+/*
+ * Free what @w kept for its contexts once the last of them is released:
+ * not while one is still adopted (a nested context uses @w's tables as
+ * its second level), nor while one's adopted entry is still installed (a
+ * release between the hand-over and the switch of its context entry).
+ */
 static void kdump_release_walk(struct kdump_iommu *st, struct kdump_walk *w)
 {
+	unsigned int i;
+
 	if (!w || kdump_walk_live(st, w))
 		return;
+	for (i = 0; i < st->nr_ctx; i++) {
+		const struct kdump_context *c = &st->ctx[i];
+
+		if ((c->walk == w || c->tables == w) &&
+		    c->state == KDUMP_CTX_ADOPTED &&
+		    context_copied(st->iommu, c->bus, c->devfn))
+			return;
+	}
 	kdump_walk_trim(w);
 	st->bytes_held = kdump_held_bytes(st);
 }

@@ -218,6 +218,8 @@ static void *kdump_span_map(struct kdump_table_reader *rd, u64 phys,
 	unsigned int i;
 	void *virt;
 
+	if (!size || last < phys)
+		return NULL;
 	for (i = 0; i < sr->nr; i++)
 		if (phys >= sr->span[i].start && last <= sr->span[i].last)
 			return sr->span[i].virt + (phys - sr->span[i].start);
@@ -1736,33 +1738,41 @@ static unsigned long kdump_inuse_pages(struct kdump_iommu *st,
 	return n;
 }
 
-/* Mark what writable @m reaches of the sorted @p: the first byte hit. */
-static void kdump_inuse_hit(const struct kdump_map *m,
-			    const struct kdump_inuse *p, unsigned long n,
-			    struct kdump_iommu *st, u64 (*ctx_hit)[2])
+/*
+ * Count, in @cover, the writable maps over each of the sorted pages @p:
+ * +1 at the first page @m reaches, -1 past its last, summed afterwards.
+ * Maps are whole leaves, so a page is covered whole or not at all.  Each
+ * map costs two searches, however many pages it covers: corrupt tables
+ * may hold many large leaves over the same tables.
+ */
+static unsigned long kdump_inuse_first(const struct kdump_inuse *p,
+				       unsigned long n, u64 addr)
 {
-	u64 last = m->phys + m->size - 1, hit;
 	unsigned long lo = 0, hi = n;
 
 	while (lo < hi) {
 		unsigned long mid = lo + (hi - lo) / 2;
 
-		if (p[mid].page + VTD_PAGE_SIZE - 1 < m->phys)
+		if (p[mid].page < addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	for (; lo < n && p[lo].page <= last; lo++) {
-		u64 *slot;
+	return lo;
+}
 
-		hit = max(p[lo].page, m->phys);
-		if (p[lo].owner & KDUMP_INUSE_CTX)
-			slot = &ctx_hit[p[lo].owner & ~KDUMP_INUSE_CTX]
-				       [p[lo].pasid_table];
-		else
-			slot = &st->walks[p[lo].owner]->dma_writable;
-		*slot = min(*slot, hit);
-	}
+static void kdump_inuse_cover(const struct kdump_map *m,
+			      const struct kdump_inuse *p, unsigned long n,
+			      long *cover)
+{
+	u64 first = round_down(m->phys, VTD_PAGE_SIZE);
+	u64 last = m->phys + m->size - 1;
+
+	if (last < first)
+		last = U64_MAX;
+	cover[kdump_inuse_first(p, n, first)]++;
+	if (last != U64_MAX)
+		cover[kdump_inuse_first(p, n, last + 1)]--;
 }
 
 /*
@@ -1811,16 +1821,17 @@ static void kdump_unadopt(struct kdump_iommu *st, struct kdump_context *c,
  * it could write any table, and nothing here can check that.
  *
  * The pages in use, a few per device, are sorted and each writable leaf
- * run is looked up among them: a 1 GiB mapping of scattered 4 KiB pages
- * is 262144 runs, which sorting took 300 ms under TCG.
+ * run is looked up among them (kdump_inuse_cover()): a 1 GiB mapping of
+ * scattered 4 KiB pages is 262144 runs, whose sort took 300 ms under TCG.
  */
 static int kdump_refuse_dma_writable(struct kdump_iommu *st,
 				     const struct root_entry *new_rt)
 {
-	unsigned long n = kdump_inuse_pages(st, NULL);
+	unsigned long k, n = kdump_inuse_pages(st, NULL);
 	struct kdump_inuse *p;
 	unsigned int i, j;
 	u64 (*ctx_hit)[2];
+	long *cover, sum = 0;
 
 	for (i = 0; i < st->nr_walks; i++)
 		st->walks[i]->dma_writable = U64_MAX;
@@ -1828,9 +1839,11 @@ static int kdump_refuse_dma_writable(struct kdump_iommu *st,
 		return 0;
 	/* Bounded by the tables budget and the contexts; freed below. */
 	p = kvmalloc_array(n, sizeof(*p), GFP_KERNEL);
+	cover = kvcalloc(n + 1, sizeof(*cover), GFP_KERNEL);
 	ctx_hit = kvmalloc_array(st->nr_ctx, sizeof(*ctx_hit), GFP_KERNEL);
-	if (!p || !ctx_hit) {
+	if (!p || !cover || !ctx_hit) {
 		kvfree(p);
+		kvfree(cover);
 		kvfree(ctx_hit);
 		return -ENOMEM;
 	}
@@ -1846,8 +1859,21 @@ static int kdump_refuse_dma_writable(struct kdump_iommu *st,
 
 		for (j = 0; !w->reason && j < w->nr_maps; j++)
 			if (w->maps[j].perm & KDUMP_PERM_WRITE)
-				kdump_inuse_hit(&w->maps[j], p, n, st,
-						ctx_hit);
+				kdump_inuse_cover(&w->maps[j], p, n, cover);
+	}
+	/* Pages in ascending order: the first hit of each owner is its least. */
+	for (k = 0; k < n; k++) {
+		u64 *slot;
+
+		sum += cover[k];
+		if (sum <= 0)
+			continue;
+		if (p[k].owner & KDUMP_INUSE_CTX)
+			slot = &ctx_hit[p[k].owner & ~KDUMP_INUSE_CTX]
+				       [p[k].pasid_table];
+		else
+			slot = &st->walks[p[k].owner]->dma_writable;
+		*slot = min(*slot, p[k].page);
 	}
 	for (i = 0; i < st->nr_ctx; i++) {
 		struct kdump_context *c = &st->ctx[i];
@@ -1861,6 +1887,7 @@ static int kdump_refuse_dma_writable(struct kdump_iommu *st,
 				      hit);
 	}
 	kvfree(p);
+	kvfree(cover);
 	kvfree(ctx_hit);
 	return 0;
 }
