@@ -653,6 +653,25 @@ class MachineTest(unittest.TestCase):
                                    "serial=labdump,addr=0x5,"
                                    "disable-legacy=on,iommu_platform=on"), 1)
 
+    def test_qemu_abort(self):
+        """QEMU's own assertions, in its device models or its core, are
+        the emulator's failure (the run is repeated once); the guest's
+        lines never are."""
+        class Proc:
+            returncode = -6
+        lines = [
+            "qemu-system-x86_64: system/physmem.c:2678: iotlb_to_section: "
+            "Assertion `section_index < d->map.sections_nb' failed.",
+            "qemu-system-x86_64: hw/net/e1000e_core.c:1234: e1000e_intmgr_"
+            "collect_delayed_causes: Assertion `x' failed."]
+        for line in lines:
+            self.assertEqual(lab_machine.qemu_abort(Proc, [(0.0, line)]),
+                             line)
+        guest = "[    1.0] foo.c:12: Assertion `x' failed."
+        self.assertIsNone(lab_machine.qemu_abort(Proc, [(0.0, guest)]))
+        Proc.returncode = 0
+        self.assertIsNone(lab_machine.qemu_abort(Proc, [(0.0, lines[0])]))
+
     def test_replay_marks(self):
         sc = dict(scenarios.DEFAULTS, name="x")
         run = lab_machine.replay(data("ours-legacy"), sc)
