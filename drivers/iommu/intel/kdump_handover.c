@@ -517,6 +517,15 @@ static void kdump_release_walk(struct kdump_iommu *st, struct kdump_walk *w)
 	st->bytes_held = kdump_held_bytes(st);
 }
 
+/* After @c was released: what its walks no longer need, both of them. */
+static void kdump_release_walks(struct kdump_iommu *st,
+				const struct kdump_context *c)
+{
+	kdump_release_walk(st, c->walk);
+	if (c->tables != c->walk)
+		kdump_release_walk(st, c->tables);
+}
+
 /* Add @w's IOVA ranges to @head as reserved, but for @direct's pieces. */
 static int kdump_reserve_walk(const struct kdump_walk *w,
 			      const struct kdump_phys_range *direct,
@@ -628,7 +637,7 @@ int kdump_release_context(struct kdump_iommu *st, struct kdump_context *c)
 	c->nr_direct = 0;
 	c->handover = KDUMP_HO_RELEASED;
 	c->domain = NULL;
-	kdump_release_walk(st, c->walk);
+	kdump_release_walks(st, c);
 	trace_kdump_release(st->iommu, c->bus, c->devfn, unmapped);
 	return 0;
 }
@@ -668,7 +677,7 @@ void intel_iommu_kdump_detach(struct device *dev)
 			c->handover = KDUMP_HO_ADOPTED;
 		} else {
 			c->handover = KDUMP_HO_RELEASED;
-			kdump_release_walk(kdump_state(info->iommu), c->walk);
+			kdump_release_walks(kdump_state(info->iommu), c);
 			trace_kdump_release(info->iommu, c->bus, c->devfn, 0);
 		}
 	}
