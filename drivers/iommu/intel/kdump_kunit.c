@@ -1632,7 +1632,7 @@ static void kdump_test_walk_upper_readonly(struct kunit *test)
 	for (i = 0; i < w->nr_ranges; i++)
 		KUNIT_EXPECT_EQ(test, w->ranges[i].perm, KDUMP_PERM_READ);
 	for (i = 0; i < w->nr_maps; i++)
-		KUNIT_EXPECT_EQ(test, w->maps[i].perm, KDUMP_PERM_READ);
+		KUNIT_EXPECT_EQ(test, (u8)w->maps[i].perm, KDUMP_PERM_READ);
 }
 
 /*

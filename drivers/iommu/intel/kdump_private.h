@@ -142,13 +142,19 @@ struct kdump_iova_range {
 	u8 perm;
 };
 
-/* A run of IOVA mapped to contiguous physical memory with @perm. */
+/*
+ * A run of IOVA mapped to contiguous physical memory with @perm.  One is
+ * kept per run of leaves (per leaf where the crashed kernel's pages were
+ * scattered): 24 bytes, not 32, with @size and @perm in one word.
+ */
 struct kdump_map {
 	u64 iova;
 	u64 phys;
-	u64 size;
-	u8 perm;
+	u64 size : 56;		/* bytes, KDUMP_MAP_MAX at most */
+	u64 perm : 8;
 };
+
+#define KDUMP_MAP_MAX		(BIT_ULL(56) - VTD_PAGE_SIZE)
 
 enum kdump_budget_item {
 	KDUMP_BUDGET_TABLES,	/* table pages read */
@@ -174,6 +180,7 @@ struct kdump_walk {
 	u8 levels;
 	u8 format;
 	u8 reason;		/* enum kdump_refusal */
+	unsigned int nr_windows;	/* of @windows, below */
 	u64 bad_addr;		/* what made the walk refuse, if it did */
 	u64 new_root;		/* copy mode: the duplicate's root */
 	struct kdump_budget *budget;	/* set by the caller; NULL: none */
@@ -198,7 +205,6 @@ struct kdump_walk {
 	 * their new domain maps them 1:1, whichever device they belong to.
 	 */
 	struct kdump_phys_range *windows;
-	unsigned int nr_windows;
 };
 
 /* In a walk's table_set: a table replaced by a copy, no longer in use. */
@@ -338,22 +344,22 @@ enum kdump_switch {
 struct kdump_context {
 	u16 bus;
 	u16 devfn;		/* KDUMP_CTX_WHOLE_TABLE: the bus's table */
-	u8 half;		/* whole table: devfn >> 7, or BOTH_HALVES */
 	u16 did;
+	u8 half;		/* whole table: devfn >> 7, or BOTH_HALVES */
 	u8 state;		/* enum kdump_ctx_state */
 	u8 reason;		/* enum kdump_refusal */
 	u8 tt;			/* legacy TT, or PGTT of the RID_PASID entry */
 	u8 aw;			/* address width in bits, 0 if none */
 	bool scalable;
+	u8 handover;			/* enum kdump_handover */
+	u8 switched;			/* enum kdump_switch */
+	u32 old_dir_size;	/* scalable: bytes of the PASID directory */
 	u64 old_table;		/* page-table root, or PASID directory */
 	u64 old_pasid_table;	/* scalable: the RID_PASID's PASID table */
-	u32 old_dir_size;	/* scalable: bytes of the PASID directory */
 	u64 new_table;		/* its copy in copy mode, else old_table */
 	u64 bad_addr;
 	struct kdump_walk *walk;	/* translation of requests w/o PASID */
 	struct kdump_walk *tables;	/* the walk whose tables it uses */
-	u8 handover;			/* enum kdump_handover */
-	u8 switched;			/* enum kdump_switch */
 	unsigned int legacy_maps;	/* runs mapped into the new domain */
 	unsigned int legacy_skipped;	/* runs it could not take */
 	unsigned int release_kept;	/* runs a sibling still needed */

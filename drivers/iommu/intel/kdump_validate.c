@@ -673,7 +673,7 @@ static int kdump_walk_add_map(struct kdump_walk *w, u64 iova, u64 phys,
 	if (w->nr_maps) {
 		m = &w->maps[w->nr_maps - 1];
 		if (m->iova + m->size == iova && m->phys + m->size == phys &&
-		    m->perm == perm) {
+		    m->perm == perm && size <= KDUMP_MAP_MAX - m->size) {
 			m->size += size;
 			return 0;
 		}
