@@ -8,43 +8,69 @@
 # and the patches in patches/series.stock (code that touches no IOMMU
 # code, which the baseline carries too).  Build outputs in TREE are kept,
 # so rebuilds stay incremental; the pristine tree is never written.
+#
+# Every file is staged first and copied into TREE only if its content
+# differs: an unchanged file keeps its time, so make rebuilds and relinks
+# nothing (a relink with BTF takes a minute or more under make check).
 set -euo pipefail
 pristine=$1 tree=$2 repo=$3 kind=${4:-ours}
 mkdir -p "$tree"
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
 # Files are compared by content and a copied one gets the current time,
 # not its source's (no rsync -t): a file whose content changed but whose
 # source mtime is older than the object built from the previous content
 # would otherwise be skipped by make and leave a stale object behind.
-sync_tree() { rsync -a --no-times --checksum "$1"/ "$2"/; }
-# Restore every upstream file that differs (undoing earlier patches).
-sync_tree "$pristine" "$tree"
-chmod -R u+w "$tree"
+sync_tree() { rsync -a --no-times --checksum "$@"; }
 
-apply_series() {
-	while read -r p; do
-		case "$p" in ''|\#*) continue ;; esac
-		patch -s -p1 -N -d "$tree" <"$repo/patches/$p" || {
-			echo "overlay: $p does not apply" >&2
-			exit 1
-		}
-	done <"$1"
-}
+if [ "$kind" = stock ]; then
+	series=$repo/patches/series.stock
+else
+	series=$repo/patches/series
+fi
+patches=()
+while read -r p; do
+	case "$p" in ''|\#*) continue ;; esac
+	patches+=("$repo/patches/$p")
+done <"$series"
 
+# The stage: the pristine version of every upstream file a patch touches
+# (a file the series creates has none), our own files, then the series.
+for p in "${patches[@]}"; do
+	grep '^+++ b/' "$p" | sed 's|^+++ b/||'
+done | sort -u >"$stage/.patched"
+while read -r f; do
+	[ -f "$pristine/$f" ] && install -D -m 0644 "$pristine/$f" "$stage/$f"
+done <"$stage/.patched"
 if [ "$kind" = stock ]; then
 	while read -r f; do
 		case "$f" in ''|\#*) continue ;; esac
-		install -D -m 0644 "$repo/$f" "$tree/$f"
+		install -D -m 0644 "$repo/$f" "$stage/$f"
 	done <"$repo/patches/stock-files"
-	apply_series "$repo/patches/series.stock"
-	echo "overlay: stock tree with the test-only files"
-	exit 0
+else
+	for d in drivers include Documentation; do
+		[ -d "$repo/$d" ] && sync_tree "$repo/$d"/ "$stage/$d"/
+	done
+	if [ -d "$repo/selftests" ]; then
+		mkdir -p "$stage/tools/testing/selftests/iommu_kdump"
+		sync_tree "$repo/selftests"/ "$stage/tools/testing/selftests/iommu_kdump"/
+	fi
 fi
-for d in drivers include Documentation; do
-	[ -d "$repo/$d" ] && sync_tree "$repo/$d" "$tree/$d"
+for p in "${patches[@]}"; do
+	patch -s -p1 -N -d "$stage" <"$p" || {
+		echo "overlay: ${p##*/} does not apply" >&2
+		exit 1
+	}
 done
-if [ -d "$repo/selftests" ]; then
-	mkdir -p "$tree/tools/testing/selftests/iommu_kdump"
-	sync_tree "$repo/selftests" "$tree/tools/testing/selftests/iommu_kdump"
+
+# Restore every upstream file the stage does not hold (undoing earlier
+# overlays), then lay the stage over it; both by content.
+(cd "$stage" && find . -type f ! -name .patched | sed 's|^\.||') >"$stage/.files"
+sync_tree --exclude-from="$stage/.files" "$pristine"/ "$tree"/
+chmod -R u+w "$tree"
+sync_tree --exclude=/.patched --exclude=/.files "$stage"/ "$tree"/
+if [ "$kind" = stock ]; then
+	echo "overlay: stock tree with the test-only files"
+else
+	echo "overlay: $(git -C "$repo" describe --always --dirty 2>/dev/null || echo tree) laid over $(basename "$tree")"
 fi
-apply_series "$repo/patches/series"
-echo "overlay: $(git -C "$repo" describe --always --dirty 2>/dev/null || echo tree) laid over $(basename "$tree")"
