@@ -17,7 +17,9 @@
 #                              varied: dumps saved and verified out of N
 #
 # Steps, each runnable on its own: setup, labtest, source, kernel-stock,
-# kernel-ours, kernel-off, image.  make lint: shellcheck and pyflakes.
+# kernel-ours, kernel-off, image, static (checkpatch --strict, kernel-doc,
+# W=1 and sparse on our files, once kernel-ours is built).
+# make lint: shellcheck and pyflakes.
 
 BUILD ?= $(CURDIR)/build
 REPO := $(CURDIR)
@@ -33,7 +35,8 @@ N ?= 100
 
 only := $(if $(strip $(SCENARIOS)),--only "$(strip $(SCENARIOS))")
 
-.PHONY: all setup source kernel-stock kernel-ours kernel-off image demo check bench fuzz \
+.PHONY: all setup source kernel-stock kernel-ours kernel-off image static demo check \
+	bench fuzz \
 	soak lint labtest clean-results
 
 all: check
@@ -43,6 +46,7 @@ setup:
 
 source:
 	$(LAB)/fetch-source.sh
+	$(LAB)/fetch-crash.sh
 
 # flock: two builds of one tree at once (make check while someone runs
 # build-kernel.sh by hand) corrupt the overlay; use the same lock by hand:
@@ -54,6 +58,9 @@ kernel-stock kernel-ours kernel-off: kernel-%:
 image:
 	$(LAB)/selftests.sh
 	$(LAB)/image.sh
+
+static:
+	flock $(BUILD)/.kernel-ours.lock $(LAB)/static.sh
 
 # The hand-over window on stock, then on ours: one screen side by side and
 # an SVG timeline (tools/lab/demo.py).  Sub-makes keep the order of the
@@ -78,6 +85,9 @@ check:
 		$(STEP) kernel-$$k $(MAKE) kernel-$$k || exit 1; \
 	done
 	$(STEP) image $(MAKE) image
+	if $(LAB)/lab.py --kernels $(only) | grep -qw ours; then \
+		$(STEP) static $(MAKE) static || exit 1; \
+	fi
 	$(STEP) scenarios $(LAB)/lab.py $(only)
 
 soak:

@@ -16,6 +16,9 @@ a kernel address (kva-hits, must be empty).
     bpf_live_handovers / _kept / _skipped / _releases / _unmapped / _faults
                                     kdump_handover.bt's summary line
     bpf_faults_total / _logged      dmar_faults.bt's summary line
+    bpf_btf_switch / _release       kdump_btf.bt's lines: struct
+                                    kdump_context read through BTF by
+                                    fentry/fexit probes
 """
 
 import os
@@ -29,6 +32,7 @@ HANDOVER_SUM = re.compile(
 FAULT_SUM = re.compile(r"^faults total=(\d+) logged=(\d+)$")
 TIMELINE_COUNT = re.compile(r'^@count\[(\w+)\]: (\d+)$')
 RING_EVENT = re.compile(r"\s(kdump_\w+|dmar_fault): (.*)$")
+BTF_LINE = re.compile(r"^\d+ btf-(switch|release) (\S+) (.*)$")
 
 
 def _read(path):
@@ -126,6 +130,33 @@ def live_handover(rundir, bpf, bdf, fig, bad):
     return vals
 
 
+def btf_view(bpf, bdf, ho, fig, bad):
+    """kdump_btf.bt, whose fentry/fexit probes read struct kdump_context
+    through BTF: bdf switched once, without a gap, to the domain it was
+    handed over to (state 1), with as many runs kept as kdump_handover.bt's
+    tracepoint said and none skipped; one release of it that returned 0."""
+    lines = [m.groups() for m in map(BTF_LINE.match,
+                                     _read(f"{bpf}/kdump_btf.out") or [])
+             if m]
+    mine = {}
+    for kind, dev, rest in lines:
+        if dev == bdf:
+            mine.setdefault(kind, []).append(
+                dict(kv.split("=", 1) for kv in rest.split()))
+    sw, rels = mine.get("switch", []), mine.get("release", [])
+    fig["bpf_btf_switch"], fig["bpf_btf_release"] = sw, rels
+    if len(sw) != 1:
+        bad.append(f"kdump_btf.bt saw {len(sw)} switches of {bdf}")
+    elif sw[0]["how"] != "1" or sw[0]["state"] != "1" or \
+            sw[0]["skipped"] != "0" or \
+            (ho and int(sw[0]["kept"]) != ho["kept"]) or \
+            int(sw[0]["runs"]) < int(sw[0]["kept"]):
+        bad.append(f"kdump_btf.bt switch {sw[0]} disagrees with "
+                   f"kdump_handover.bt {ho}")
+    if len(rels) != 1 or rels[0]["ret"] != "0" or rels[0]["state"] != "1":
+        bad.append(f"kdump_btf.bt releases of {bdf}: {rels}")
+
+
 def timeline(bpf, fig, bad):
     """kdump_timeline.bt counted one hand-over and one release."""
     tl = {m.group(1): int(m.group(2)) for m in map(
@@ -175,6 +206,7 @@ def check_bpftrace(rundir, bdf, dmesg_faults, live_faults=False):
     ring_faults = ring_vs_report(bpf, kd, dmesg_faults, fig, bad)
     sysfs_vs_summary(bpf, kd, bad)
     ho = live_handover(rundir, bpf, bdf, fig, bad)
+    btf_view(bpf, bdf, ho, fig, bad)
     timeline(bpf, fig, bad)
     fault_scripts(bpf, ring_faults, dmesg_faults, live_faults, ho, fig, bad)
     hits = _read(f"{bpf}/kva-hits")

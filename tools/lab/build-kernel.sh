@@ -18,6 +18,12 @@ lab=$REPO/tools/lab
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/vtd-kdump-ccache}
 mkdir -p "$CCACHE_DIR"
 ccache -M 10G >/dev/null
+# The kernels carry debug info (crash, pahole, BTF).  With -g ccache hashes
+# the build directory too, so a clone at another path (a CI checkout, a
+# second BUILD) would compile cold; without it, it reuses the objects, and
+# an object's DW_AT_comp_dir names the tree that first compiled it (the
+# kernel compiles with relative paths: nothing else in it differs).
+export CCACHE_NOHASHDIR=1
 # The kernel embeds build time/host/user: pin them so objects hit the
 # cache across builds and trees.
 export KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=lab \

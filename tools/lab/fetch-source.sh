@@ -1,47 +1,55 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Fetch Debian's linux-source-6.12 from the trixie suite with a private
-# apt state under $BUILD/apt (the system's apt setup is not touched) and
-# extract it once into $BUILD/src/pristine.  The exact version is
-# recorded in $BUILD/src/VERSION.
+# fetch-source.sh [6.12|7]: fetch Debian's kernel source with a private apt
+# state under $BUILD/apt (the system's apt setup is not touched) and
+# extract it once.
+#   6.12 (default): linux-source-6.12 from trixie -> $BUILD/src/pristine
+#   7:              the newest linux-source-7.x from trixie-backports
+#                   -> $BUILD/src7/pristine
+# The version is recorded in <dir>/VERSION, the package in <dir>/PACKAGE.
 set -euo pipefail
 BUILD=${BUILD:?}
+which=${1:-6.12}
 apt_dir=$BUILD/apt
-pristine=$BUILD/src/pristine
+case "$which" in
+6.12) src=$BUILD/src ;;
+7) src=$BUILD/src7 ;;
+*) echo "fetch-source: unknown source '$which' (6.12 or 7)" >&2; exit 2 ;;
+esac
+pristine=$src/pristine
 
-if [ -f "$BUILD/src/.extracted" ]; then
-	echo "fetch-source: linux-source $(cat "$BUILD/src/VERSION") already extracted"
+if [ -f "$src/.extracted" ]; then
+	echo "fetch-source: $(cat "$src/PACKAGE" 2>/dev/null || echo "linux-source-$which")" \
+		"$(cat "$src/VERSION") already extracted"
 	exit 0
 fi
 
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$BUILD/src"
-cat >"$apt_dir/sources.list" <<'SRC'
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian trixie main
-SRC
-opts=(-o Dir::State::Lists="$apt_dir/lists"
-      -o Dir::Etc::SourceList="$apt_dir/sources.list"
-      -o Dir::Etc::SourceParts=/dev/null
-      -o Dir::Cache::Archives="$apt_dir/archives"
-      -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
-      -o APT::Architecture=amd64 -o Debug::NoLocking=1)
-apt-get "${opts[@]}" update -q
-ver=$(apt-cache "${opts[@]}" policy linux-source-6.12 |
-      awk '/Candidate:/ { print $2 }')
-[ -n "$ver" ] && [ "$ver" != "(none)" ] || {
-	echo "fetch-source: linux-source-6.12 not found in trixie" >&2
+mkdir -p "$src"
+# shellcheck source=tools/lab/apt-private.sh
+. "$(dirname "$0")/apt-private.sh"
+opts=("${apt_opts[@]}")
+if [ "$which" = 6.12 ]; then
+	pkg=linux-source-6.12
+else
+	# linux-source-7.N: the highest N that has a candidate.
+	pkg=$(apt-cache "${opts[@]}" pkgnames linux-source-7. | sort -V | tail -1)
+fi
+ver=$(apt-cache "${opts[@]}" policy "$pkg" | awk '/Candidate:/ { print $2 }')
+[ -n "$pkg" ] && [ -n "$ver" ] && [ "$ver" != "(none)" ] || {
+	echo "fetch-source: ${pkg:-linux-source-$which} not found" >&2
 	exit 1
 }
-echo "fetch-source: linux-source-6.12 $ver"
-(cd "$apt_dir/archives" && apt-get "${opts[@]}" download "linux-source-6.12=$ver")
-deb=$(ls "$apt_dir"/archives/linux-source-6.12_*.deb | head -1)
-rm -rf "$BUILD/src/deb" "$pristine"
-dpkg-deb -x "$deb" "$BUILD/src/deb"
+echo "fetch-source: $pkg $ver"
+(cd "$apt_dir/archives" && apt-get "${opts[@]}" download "$pkg=$ver")
+deb=$(ls "$apt_dir"/archives/"${pkg}"_*.deb | head -1)
+rm -rf "$src/deb" "$pristine"
+dpkg-deb -x "$deb" "$src/deb"
 mkdir -p "$pristine"
-tar -xJf "$BUILD"/src/deb/usr/src/linux-source-6.12.tar.xz -C "$pristine" \
-	--strip-components=1
-rm -rf "$BUILD/src/deb"
+tar -xJf "$src"/deb/usr/src/"$pkg".tar.xz -C "$pristine" --strip-components=1
+rm -rf "$src/deb"
 chmod -R a-w "$pristine"
-echo "$ver" >"$BUILD/src/VERSION"
-touch "$BUILD/src/.extracted"
+echo "$ver" >"$src/VERSION"
+echo "$pkg" >"$src/PACKAGE"
+touch "$src/.extracted"
 echo "fetch-source: extracted $(make -s -C "$pristine" kernelversion) into $pristine"

@@ -75,8 +75,8 @@ bpfroot=$img/bpfroot
 rm -rf "$bpfroot"
 if bt=$(command -v bpftrace); then
 	mkdir -p "$bpfroot"/{bin,proc,sys,dev,tmp,usr/share/lab-bpftrace}
-	# bpftrace needs /bin/sh: without kernel BTF (the lab kernels have
-	# none) it parses tracepoint formats with libclang and first asks
+	# bpftrace needs /bin/sh: when it parses C with libclang (tracepoint
+	# formats, casts its BTF does not resolve) it first asks
 	# popen("clang-14 -Wp,-v ...") for the include paths.  Without a
 	# shell popen() returns NULL and bpftrace 0.17 pclose()s it: SIGSEGV
 	# in fclose.  With one, "clang-14: not found" is harmless.
@@ -86,8 +86,9 @@ if bt=$(command -v bpftrace); then
 	ln -s "$(readlink -f "$bt")" "$bpfroot/bpftrace"
 	cp "$REPO"/tools/bpftrace/*.bt "$REPO"/tools/bpftrace/*.sh \
 		"$bpfroot/usr/share/lab-bpftrace/"
-	# Without BTF, bpftrace also compiles the tracepoint formats (u8, u64,
-	# ...) against the kernel's own headers: those of our tree, at
+	# The kernels carry BTF (kdump_btf.bt's fentry probes and struct
+	# access need it); the kernel's own headers are there as well for
+	# what bpftrace compiles with libclang: those of our tree, at
 	# /usr/src/lab-kernel (BPFTRACE_KERNEL_SOURCE in the guest's init).
 	ktree=$BUILD/ours/linux
 	if [ -f "$ktree/include/generated/autoconf.h" ]; then

@@ -11,11 +11,14 @@ what the guest left on them after it, the dump re-assembled and verified.
                       the crash line required
     walk_dump()       the crashed kernel's VT-d tables in the dump ->
                       walk/ (vtdwalk.py), checked against gt/
+    crash_dump()      crash(8) opens the dump with the crashed kernel's
+                      vmlinux and runs sys, bt and log -> crash.log
 """
 
 import gzip
 import json
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -128,6 +131,64 @@ def dump_log_ok(dmesg):
             parser.OOPS.search(text):
         return True, ""
     return False, "crash line not in the dump's kernel log"
+
+
+# What crash(8) runs on every verified dump, non-interactively.  crash is
+# Debian trixie's (tools/lab/fetch-crash.sh: bookworm's cannot read 6.12).
+# --no_kmem_cache: the lab kernels are SLUB_TINY (tinyconfig), whose
+# struct kmem_cache lacks cpu_slab, and crash then takes it for SLAB;
+# sys, bt and log do not need the slab caches.
+CRASH = os.path.join(BUILD, "crash", "crash")
+CRASH_COMMANDS = "sys\nbt\nlog\nquit\n"
+
+
+def crash_dump(rundir, vmlinux):
+    """crash(8) on <rundir>/vmcore.kdump with @vmlinux (the crashed
+    kernel's, with its debug info): sys, bt and log -> crash.log.
+    (ok, reason, figures)."""
+    vmcore, out = f"{rundir}/vmcore.kdump", f"{rundir}/crash.log"
+    if not os.path.exists(vmlinux):
+        return False, f"crash: no {vmlinux}", {}
+    try:
+        p = subprocess.run([CRASH, "-s", "--no_kmem_cache", vmlinux, vmcore],
+                           input=CRASH_COMMANDS, capture_output=True,
+                           text=True, errors="replace", timeout=300)
+        text, rc = p.stdout + p.stderr, p.returncode
+    except (OSError, subprocess.TimeoutExpired) as e:
+        text, rc = f"{e}\n", -1
+    with open(out, "w") as f:
+        f.write(text)
+    ok, why, fig = crash_log_ok(text)
+    if ok and rc != 0:
+        ok, why = False, f"crash exited {rc}"
+    return ok, why, fig
+
+
+CRASH_SYS = re.compile(r"^\s*(KERNEL|DUMPFILE|RELEASE|PANIC|TASKS|CPUS):"
+                       r"\s*(.*?)\s*$", re.M)
+CRASH_BT = re.compile(r"^PID: \d+.*TASK: [0-9a-f]+.*$", re.M)
+CRASH_FRAME = re.compile(r"^\s*#\d+ \[[0-9a-f]+\] (\w+) at ", re.M)
+
+
+def crash_log_ok(text):
+    """(ok, reason, figures) of what crash(8) printed for CRASH_COMMANDS:
+    sys names the kernel and the panic, bt a task and its frames, log
+    holds the crash line."""
+    sysf = dict(CRASH_SYS.findall(text))
+    fig = {"crash_release": sysf.get("RELEASE"),
+           "crash_panic": sysf.get("PANIC", "").strip('"') or None,
+           "crash_frames": [m.group(1) for m in CRASH_FRAME.finditer(text)]}
+    for line in text.splitlines():
+        if "no debugging data available" in line or \
+                "do not match" in line or line.startswith("crash: "):
+            return False, "crash: " + line.strip()[:160], fig
+    if "KERNEL" not in sysf or "RELEASE" not in sysf:
+        return False, "crash: sys printed no KERNEL/RELEASE", fig
+    if not CRASH_BT.search(text) or not fig["crash_frames"]:
+        return False, "crash: bt printed no task with frames", fig
+    if PANIC_LINE not in text and "Kernel panic" not in text:
+        return False, "crash: log lacks the crash line", fig
+    return True, "", fig
 
 
 def walk_dump(rundir):

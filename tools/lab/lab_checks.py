@@ -20,6 +20,7 @@ import lab_artefacts
 import lab_parser as parser
 import lab_results
 from debugfs import norm_bdf, read_table
+from lab_env import BUILD
 
 # q35's LPC/SMBus functions (00:1f.*) sit in the ISA identity map, which
 # overlaps the capture kernel's low memory: our capture kernel adopts them
@@ -227,6 +228,13 @@ def fig_dump(ev):
     if os.path.exists(ev.path("vmcore.kdump")):
         ev.res["vmcore_bytes"] = os.path.getsize(ev.path("vmcore.kdump"))
         ev.res.update(lab_artefacts.walk_dump(ev.rundir))
+    if ev.res["dump_verified"]:
+        # The dump is of the first kernel: its vmlinux, debug info and all.
+        vmlinux = os.path.join(BUILD, ev.sc["kernel"], "linux", "vmlinux")
+        ok, why, fig = lab_artefacts.crash_dump(ev.rundir, vmlinux)
+        ev.res.update(fig)
+        ev.res["crash_opened"] = ok
+        ev.dump_problem = None if ok else why
 
 
 def fig_selftests(ev):

@@ -73,6 +73,12 @@ RESULT_KEYS = {
     "dump_verified": ("bool", "the dump re-assembled and its kernel log "
                       "holds the crash line"),
     "vmcore_bytes": ("bytes", "size of vmcore.kdump"),
+    "crash_opened": ("bool", "crash(8) opened vmcore.kdump with the first "
+                     "kernel's vmlinux and printed sys, bt and log "
+                     "(crash.log)"),
+    "crash_release": ("text", "crash's sys: RELEASE"),
+    "crash_panic": ("text", "crash's sys: PANIC"),
+    "crash_frames": ("list", "crash's bt: the panic task's frames"),
     "walk_contexts": ("count", "contexts vtdwalk.py found in the dump"),
     "walk_ranges": ("count", "IOVA ranges vtdwalk.py found in the dump"),
     "walk_tables_missing": ("count", "tables the walk could not read from "
@@ -144,6 +150,10 @@ RESULT_KEYS = {
     "bpf_faults_total": ("count", "dmar_faults.bt: faults seen"),
     "bpf_faults_logged": ("count", "dmar_faults.bt: faults logged"),
     "bpf_vmhwm_kib": ("list", "VmHWM of each bpftrace (KiB)"),
+    "bpf_btf_switch": ("list", "kdump_btf.bt: the device's switches, "
+                       "struct kdump_context read through BTF (dicts)"),
+    "bpf_btf_release": ("list", "kdump_btf.bt: the device's releases "
+                        "(dicts)"),
 }
 
 SUMMARY_KEYS = {
@@ -220,7 +230,7 @@ def write_reports(results, accel, why, reslist):
 
 
 FMT_KEYS = ["dmar_faults", "qemu_dmar_faults", "dma_after_panic",
-            "panic_to_init_ms", "dump_verified", "refused",
+            "panic_to_init_ms", "dump_verified", "crash_opened", "refused",
             "selftests_passed", "selftests_failed", "selftests_skipped",
             "wall_s"]
 

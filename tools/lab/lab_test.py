@@ -86,6 +86,17 @@ def fake_verify_dump(rundir):
     return lab_artefacts.dump_log_ok(dmesg)
 
 
+def fake_crash_dump(rundir, vmlinux):
+    """crash_dump() without the dump and vmlinux: the sample keeps what
+    crash printed for it (crash.log, the log cut)."""
+    path = os.path.join(rundir, "crash.log")
+    if not os.path.exists(path):
+        # A sample recorded before the lab ran crash: nothing to judge.
+        return True, "", {}
+    with open(path, errors="replace") as f:
+        return lab_artefacts.crash_log_ok(f.read())
+
+
 def analyse_sample(sample, change=None):
     """The result lab_checks.analyse() gives a copy of @sample after
     @change(rundir) edited it (before its disks are packed)."""
@@ -101,7 +112,9 @@ def analyse_sample(sample, change=None):
             sc = json.load(f)
         run = lab_machine.replay(rundir, sc)
         with mock.patch.object(lab_artefacts, "verify_dump",
-                               fake_verify_dump):
+                               fake_verify_dump), \
+                mock.patch.object(lab_artefacts, "crash_dump",
+                                  fake_crash_dump):
             return lab_checks.analyse(sc, rundir, run)
 
 
@@ -173,6 +186,21 @@ CASES = [
      "dump not saved"),
     ("dump", "stock-legacy", drop_lines("vmcore-dmesg.txt", "sysrq|panic"),
      "crash line not in the dump's kernel log"),
+    # crash(8) on the dump: what it prints when the vmlinux has no debug
+    # info (the lab before DEBUG_INFO), a bt without frames, a log
+    # without the crash, an empty output (bookworm's crash on 6.12).
+    ("dump", "stock-legacy", both(
+        drop_lines("crash.log", "."),
+        lambda d: edit(f"{d}/crash.log", lambda ls: [
+            "crash: /build/stock/linux/vmlinux: no debugging data "
+            "available"])),
+     "crash: crash: /build/stock/linux/vmlinux: no debugging data"),
+    ("dump", "bpftrace", drop_lines("crash.log", r"^ *#\d+ \["),
+     "crash: bt printed no task with frames"),
+    ("dump", "bpftrace", drop_lines("crash.log", "sysrq|Kernel panic"),
+     "crash: log lacks the crash line"),
+    ("dump", "stock-legacy", drop_lines("crash.log", "."),
+     "crash: sys printed no KERNEL/RELEASE"),
     ("clean_logs", "ours-legacy", None, None),
     ("clean_logs", "ours-legacy",
      capture_line("[    2.000000] WARNING: CPU: 0 PID: 1 at x.c:1 f+0x1/0x2"),
@@ -391,10 +419,11 @@ class ParserTest(unittest.TestCase):
         self.assertEqual(lab_parser.read_trace("/nonexistent"), [])
 
     def test_trace_bdf(self):
-        ev = lab_parser.read_trace(data("bpftrace", "qemu.trace"))
+        ev = lab_parser.read_trace(data("stock-legacy", "qemu.trace"))
         np = next(e for e in ev if e[1] == "vtd_ce_not_present")
-        self.assertEqual(np[2], "Context entry bus 0 devfn 248 not present")
-        self.assertEqual(lab_parser.trace_bdf(np[2]), "00:1f.0")
+        self.assertEqual(np[2], "Context entry bus 0 devfn 24 not present")
+        self.assertEqual(lab_parser.trace_bdf(np[2]), "00:03.0")
+        self.assertEqual(lab_parser.trace_bdf("bus 0 devfn 248"), "00:1f.0")
         self.assertEqual(lab_parser.trace_bdf("bus 1 devfn 9"), "01:01.1")
         self.assertEqual(lab_parser.trace_bdf("enable 1"), "")
 

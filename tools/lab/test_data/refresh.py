@@ -7,7 +7,8 @@
 RESULTS: a results directory holding the scenarios of SAMPLES (e.g.
 $BUILD/results).  Each sample is a trimmed copy of one run directory:
 the files the figures and checks read (serial.log, qemu.trace,
-scenario.json, result.json, gt/, cap/, walk/, vmcore-dmesg.txt), less
+scenario.json, result.json, gt/, cap/, walk/, vmcore-dmesg.txt,
+crash.log), less
 what no check reads (the page tables of the ISA functions and, but in
 one sample, of the first kernel; the capture kernel's own debugfs view;
 dmesg.boot), the console, cap/dmesg and the dump's log cut to the lines
@@ -117,6 +118,21 @@ def trim_dmesg(src, dst):
                 out.write(line)
 
 
+def trim_crash(src, dst):
+    """crash(8)'s sys, bt and log: sys and bt whole, of the log its first
+    lines and the crash (what lab_artefacts.crash_log_ok() reads)."""
+    if not os.path.exists(src):
+        return
+    with open(src, errors="replace") as f, open(dst, "w") as out:
+        n = 0
+        for line in f:
+            if line.startswith("["):
+                n += 1
+                if n > 2 and not re.search(r"sysrq|Kernel panic", line):
+                    continue
+            out.write(line)
+
+
 def main():
     results = sys.argv[1]
     for sample, name in SAMPLES.items():
@@ -140,6 +156,8 @@ def main():
                    panic_time(os.path.join(src, "serial.log")))
         trim_dmesg(os.path.join(src, "vmcore-dmesg.txt"),
                    os.path.join(dst, "vmcore-dmesg.txt"))
+        trim_crash(os.path.join(src, "crash.log"),
+                   os.path.join(dst, "crash.log"))
         print(f"refresh: {sample} <- {name}")
 
 
