@@ -353,7 +353,6 @@ struct kdump_context {
 	bool scalable;
 	u8 handover;			/* enum kdump_handover */
 	u8 switched;			/* enum kdump_switch */
-	u32 old_dir_size;	/* scalable: bytes of the PASID directory */
 	u64 old_table;		/* page-table root, or PASID directory */
 	u64 old_pasid_table;	/* scalable: the RID_PASID's PASID table */
 	u64 new_table;		/* its copy in copy mode, else old_table */
@@ -364,11 +363,12 @@ struct kdump_context {
 	unsigned int legacy_skipped;	/* runs it could not take */
 	unsigned int release_kept;	/* runs a sibling still needed */
 	unsigned int pasids_dropped;	/* other PASIDs left out */
+	u32 old_dir_size;	/* scalable: bytes of the PASID directory */
+	unsigned int nr_direct;		/* of @direct, below */
 	unsigned long legacy_direct;	/* old pages the new domain maps 1:1 */
 	struct dmar_domain *domain;	/* the new domain, once handed over */
 	/* The capture kernel's RMRR and ISA windows of the device. */
 	struct kdump_phys_range *direct;
-	unsigned int nr_direct;
 };
 
 /* Leaves of an adopted context left out: it is adopted "partial". */
