@@ -241,5 +241,5 @@ def fmt(res):
     verdict = res["result"].upper()
     return f"{verdict} {res['name']}: {figs}" + (
         f" -- {res['reason']}" if res["reason"] else "") + (
-        f" (run twice, the first {res['retried']})"
+        f" (run again: {res['retried']})"
         if res.get("retried") else "")
