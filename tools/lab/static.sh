@@ -56,8 +56,27 @@ for f in "${owned[@]}"; do
 	esac
 done
 cc_out=$out/w1-sparse.txt
+# What W=1 rebuilds (our objects, and the prepare stage: asm-offsets,
+# bounds, modpost, compile.h) would make the next kernel build rebuild it
+# and relink
+# vmlinux (pahole: a minute or more): keep the build's own files and
+# their command files, and put them back afterwards.
+keep=$out/objects
+for o in "${objs[@]}" arch/x86/kernel/asm-offsets.s kernel/bounds.s \
+	include/generated/compile.h \
+	.missing-syscalls.d; do
+	for f in "$o" "$(dirname "$o")/.$(basename "$o").cmd"; do
+		[ -f "$tree/$f" ] && install -D -p "$tree/$f" "$keep/$f"
+	done
+done
+mkdir -p "$keep/scripts"
+cp -a "$tree/scripts/mod" "$keep/scripts/"
+rc=0
 make -s -C "$tree" -j"$(nproc)" CC="ccache gcc" W=1 C=2 \
-	"${objs[@]}" >"$cc_out" 2>&1 || { tail -20 "$cc_out"; exit 1; }
+	"${objs[@]}" >"$cc_out" 2>&1 || rc=$?
+(cd "$keep" && find . -type f -exec cp -p {} "$tree"/{} \;)
+rm -rf "$keep"
+[ "$rc" = 0 ] || { tail -20 "$cc_out"; exit 1; }
 ours_re=$(printf '%s|' "${owned[@]}")
 n_cc=$({ grep -E "^(${ours_re%|}):[0-9]+:[0-9]+: (warning|error)" \
 	"$cc_out" || true; } | sort -u | wc -l)
