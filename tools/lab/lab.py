@@ -69,8 +69,8 @@ ATTEMPTS = 3
 
 
 def run_scenario(sc, accel, results, kernel_override=None):
-    """Boot one scenario (again, once, after a stall before the panic or
-    a QEMU abort) and analyse it: its result."""
+    """Boot one scenario (again, up to ATTEMPTS boots, after a stall
+    before the panic or a QEMU abort) and analyse it: its result."""
     kind = kernel_override or sc["kernel"]
     capture_kind = sc["capture_kernel"] or kind
     bzimage = os.path.join(BUILD, kind, "bzImage")
@@ -95,7 +95,9 @@ def run_scenario(sc, accel, results, kernel_override=None):
             retried = run["reason"] if not retried else \
                 f"{retried}, then {run['reason']}"
             log(f"{sc['name']}: {run['reason']}; running it again")
-        res = lab_checks.analyse(sc, rundir, run, retried)
+        # The kernel that crashed, for crash(8)'s vmlinux.
+        res = lab_checks.analyse(dict(sc, first_kernel=kind), rundir, run,
+                                 retried)
     except Exception as e:  # a lab bug must fail the scenario, not skip it
         import traceback
         traceback.print_exc()

@@ -230,7 +230,8 @@ def fig_dump(ev):
         ev.res.update(lab_artefacts.walk_dump(ev.rundir))
     if ev.res["dump_verified"]:
         # The dump is of the first kernel: its vmlinux, debug info and all.
-        vmlinux = os.path.join(BUILD, ev.sc["kernel"], "linux", "vmlinux")
+        kind = ev.sc.get("first_kernel", ev.sc["kernel"])
+        vmlinux = os.path.join(BUILD, kind, "linux", "vmlinux")
         ok, why, fig = lab_artefacts.crash_dump(ev.rundir, vmlinux)
         ev.res.update(fig)
         ev.res["crash_opened"] = ok
