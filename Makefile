@@ -17,8 +17,10 @@
 #                              varied: dumps saved and verified out of N
 #
 # Steps, each runnable on its own: setup, labtest, source, kernel-stock,
-# kernel-ours, kernel-off, image, static (checkpatch --strict, kernel-doc,
-# W=1 and sparse on our files, once kernel-ours is built).
+# kernel-ours, kernel-off, image, patchset (the git am series, each patch
+# built; only applied when SCENARIOS picks some), static (checkpatch
+# --strict on the series and our files, kernel-doc, W=1 and sparse on our
+# files, once kernel-ours is built).
 # make lint: shellcheck and pyflakes.
 
 BUILD ?= $(CURDIR)/build
@@ -35,7 +37,7 @@ N ?= 100
 
 only := $(if $(strip $(SCENARIOS)),--only "$(strip $(SCENARIOS))")
 
-.PHONY: all setup source kernel-stock kernel-ours kernel-off image static demo check \
+.PHONY: all setup source kernel-stock kernel-ours kernel-off image static patchset demo check \
 	bench fuzz \
 	soak lint labtest clean-results
 
@@ -62,6 +64,15 @@ image:
 static:
 	flock $(BUILD)/.kernel-ours.lock $(LAB)/static.sh
 
+# The series (git format-patch against pristine 6.12) in
+# $(BUILD)/patchset/series: git am onto a pristine git tree, the result
+# equal to the overlay, every patch built with the option on and off
+# (tools/lab/patchset.sh; NOBUILD=1 skips the builds).
+patchset:
+	$(MAKE) kernel-ours
+	$(MAKE) kernel-off
+	flock $(BUILD)/.patchset.lock $(LAB)/patchset.sh $(if $(NOBUILD),--no-build)
+
 # The hand-over window on stock, then on ours: one screen side by side and
 # an SVG timeline (tools/lab/demo.py).  Sub-makes keep the order of the
 # steps under make -j as well.
@@ -86,6 +97,8 @@ check:
 	done
 	$(STEP) image $(MAKE) image
 	if $(LAB)/lab.py --kernels $(only) | grep -qw ours; then \
+		$(STEP) patchset flock $(BUILD)/.patchset.lock \
+			$(LAB)/patchset.sh $(if $(only),--no-build) || exit 1; \
 		$(STEP) static $(MAKE) static || exit 1; \
 	fi
 	$(STEP) scenarios $(LAB)/lab.py $(only)

@@ -37,7 +37,7 @@ done <"$series"
 # The stage: the pristine version of every upstream file a patch touches
 # (a file the series creates has none), our own files, then the series.
 for p in "${patches[@]}"; do
-	grep '^+++ b/' "$p" | sed 's|^+++ b/||'
+	grep '^+++ b/' "$p" | sed 's|^+++ b/||' || true
 done | sort -u >"$stage/.patched"
 while read -r f; do
 	[ -f "$pristine/$f" ] && install -D -m 0644 "$pristine/$f" "$stage/$f"
@@ -57,6 +57,8 @@ else
 	fi
 fi
 for p in "${patches[@]}"; do
+	# A patch that only adds our files has no upstream hunk.
+	grep -q '^+++ b/' "$p" || continue
 	patch -s -p1 -N -d "$stage" <"$p" || {
 		echo "overlay: ${p##*/} does not apply" >&2
 		exit 1

@@ -785,4 +785,3 @@ struct context_entry *intel_iommu_kdump_context(struct intel_iommu *iommu,
 	return (struct context_entry *)phys_to_virt(entry & VTD_PAGE_MASK) +
 	       idx;
 }
-

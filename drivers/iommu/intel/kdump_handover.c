@@ -683,4 +683,3 @@ void intel_iommu_kdump_detach(struct device *dev)
 	}
 	mutex_unlock(&kdump_lock);
 }
-

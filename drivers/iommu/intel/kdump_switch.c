@@ -436,4 +436,3 @@ int intel_iommu_kdump_switch_sm_context(struct device *dev,
 	spin_unlock(&iommu->lock);
 	return ret ? intel_pasid_setup_sm_context(dev) : 0;
 }
-
