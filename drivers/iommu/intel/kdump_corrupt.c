@@ -397,9 +397,9 @@ static int corrupt_apply(enum corrupt_mode mode, struct corrupt_target *t)
 		break;
 	case CORRUPT_RTADDR:
 		/* No SRTP: the hardware keeps the root it latched. */
-		rtaddr = dmar_readq(iommu->reg + DMAR_RTADDR_REG);
-		dmar_writeq(iommu->reg + DMAR_RTADDR_REG,
-			    CORRUPT_GARBAGE_ADDR | (rtaddr & DMA_RTADDR_SMT));
+		rtaddr = readq(iommu->reg + DMAR_RTADDR_REG);
+		writeq(CORRUPT_GARBAGE_ADDR | (rtaddr & DMA_RTADDR_SMT),
+		       iommu->reg + DMAR_RTADDR_REG);
 		break;
 	case CORRUPT_PASID_DIR:
 		WRITE_ONCE(*t->pasid_dir, *t->pasid_dir | PDE_RSVD);

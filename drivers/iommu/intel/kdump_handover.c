@@ -455,7 +455,8 @@ void intel_iommu_kdump_handover(struct dmar_domain *domain, struct device *dev)
 		c->direct = NULL;
 		c->nr_direct = 0;
 	}
-	max_iova = domain->gaw >= 64 ? U64_MAX : BIT_ULL(domain->gaw) - 1;
+	/* The domain's IOVA space: its first-level table's lower half. */
+	max_iova = domain->domain.geometry.aperture_end;
 	for (i = 0; c->walk && i < c->walk->nr_maps; i++)
 		kdump_handover_map(c, &domain->domain, max_iova,
 				   &c->walk->maps[i]);

@@ -21,7 +21,11 @@
 #include "pasid.h"
 #include "kdump_private.h"
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+/*
+ * The namespace's spelling differs between kernel series (a bare token,
+ * or a string from 6.13 on): the series' Makefile hunk defines it.
+ */
+MODULE_IMPORT_NS(KDUMP_KUNIT_NS);
 
 /* Where leaves point: a made-up old-RAM region, 1 GiB aligned. */
 #define OLD_DATA_BASE	0x0000300000000000ULL
@@ -414,10 +418,10 @@ static void kdump_test_walk_window_over_old_ram(struct kunit *test)
 /* Is @pa one of the pages the walk duplicated? */
 static bool test_walk_copied(const struct kdump_walk *w, u64 pa)
 {
-	const struct page *pg;
+	unsigned long i;
 
-	list_for_each_entry(pg, &w->pages, lru)
-		if (page_to_phys(pg) == pa)
+	for (i = 0; i < w->copied_pages; i++)
+		if (virt_to_phys(w->copies[i]) == pa)
 			return true;
 	return false;
 }
@@ -544,7 +548,6 @@ static void kdump_test_walk_copy(struct kunit *test)
 	struct test_tables *t = test_tables_init(test);
 	u64 root = build_sample(test, t);
 	struct kdump_walk *w, *again;
-	struct page *p;
 	unsigned int i;
 
 	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, true, 0);
@@ -553,8 +556,8 @@ static void kdump_test_walk_copy(struct kunit *test)
 	KUNIT_EXPECT_NE(test, w->new_root, root);
 
 	/* The duplicate translates exactly like the original. */
-	list_for_each_entry(p, &w->pages, lru) {
-		u64 phys = page_to_phys(p);
+	for (i = 0; i < w->copied_pages; i++) {
+		u64 phys = virt_to_phys(w->copies[i]);
 
 		t->old[t->mm.nr_old].start = phys;
 		t->old[t->mm.nr_old++].last = phys + PAGE_SIZE - 1;
@@ -2119,12 +2122,12 @@ static bool fuzz_in_old(const struct fuzz_tree *f, u64 addr, u64 size)
 static bool fuzz_is_copy(const struct kdump_iommu *st, u64 pa)
 {
 	const struct kdump_block *b;
-	const struct page *pg;
+	unsigned long n;
 	unsigned int i;
 
 	for (i = 0; i < st->nr_walks; i++)
-		list_for_each_entry(pg, &st->walks[i]->pages, lru)
-			if (page_to_phys(pg) == pa)
+		for (n = 0; n < st->walks[i]->copied_pages; n++)
+			if (virt_to_phys(st->walks[i]->copies[n]) == pa)
 				return true;
 	list_for_each_entry(b, &st->pages, node)
 		if (pa >= virt_to_phys(b->virt) &&
