@@ -162,6 +162,12 @@ struct kdump_map {
 
 #define KDUMP_MAP_MAX		(BIT_ULL(56) - VTD_PAGE_SIZE)
 
+/* A piece of IOVA one iommu_map() call mapped, @last inclusive. */
+struct kdump_piece {
+	u64 iova;
+	u64 last;
+};
+
 enum kdump_budget_item {
 	KDUMP_BUDGET_TABLES,	/* table pages read */
 	KDUMP_BUDGET_LEAVES,	/* leaves recorded */
@@ -370,6 +376,14 @@ struct kdump_context {
 	unsigned int legacy_skipped;	/* runs it could not take */
 	unsigned int release_kept;	/* runs a sibling still needed */
 	unsigned int pasids_dropped;	/* other PASIDs left out */
+	unsigned int nr_own;		/* of @own, below */
+	unsigned int max_own;
+	/*
+	 * The pieces of old runs this device's hand-over mapped into
+	 * @domain, or took over from a released sibling: what its release
+	 * unmaps, exactly as mapped (iommu_unmap() may not split a mapping).
+	 */
+	struct kdump_piece *own;
 	u32 old_dir_size;	/* scalable: bytes of the PASID directory */
 	unsigned int nr_direct;		/* of @direct, below */
 	unsigned long legacy_direct;	/* old pages the new domain maps 1:1 */
