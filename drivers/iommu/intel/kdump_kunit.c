@@ -575,6 +575,53 @@ static void kdump_test_walk_copy(struct kunit *test)
 	}
 }
 
+/*
+ * The generic page-table code of 7.x kernels keeps software bits in the
+ * entries it writes: with a non-coherent IOMMU bit 10 of a second-level
+ * table entry (bit 9 first level), and it may use bits 52 and up.  The
+ * hardware ignores them (VT-d 4.1, 9.7 and 9.8): such tables are adopted
+ * and translate as without them.
+ */
+static void kdump_test_walk_sw_bits(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t), *l4 = t->page[0], *l3 = t->page[1];
+	u64 fl4p, fl3p, fl2p, fl1p, *fl4, *fl3, *fl2, *fl1;
+	struct kdump_walk *plain, *w;
+	unsigned int i;
+
+	plain = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, 0);
+	l4[0] |= BIT_ULL(10) | GENMASK_ULL(60, 52) | BIT_ULL(63);
+	l3[0] |= BIT_ULL(10);
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, 0);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_OK);
+	KUNIT_ASSERT_EQ(test, w->nr_ranges, plain->nr_ranges);
+	for (i = 0; i < w->nr_ranges; i++) {
+		KUNIT_EXPECT_EQ(test, w->ranges[i].start,
+				plain->ranges[i].start);
+		KUNIT_EXPECT_EQ(test, w->ranges[i].last,
+				plain->ranges[i].last);
+		KUNIT_EXPECT_EQ(test, w->ranges[i].perm,
+				plain->ranges[i].perm);
+	}
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, true, 0);
+	KUNIT_EXPECT_EQ(test, w->nr_ranges, plain->nr_ranges);
+
+	fl4 = test_table(test, t, &fl4p);
+	fl3 = test_table(test, t, &fl3p);
+	fl2 = test_table(test, t, &fl2p);
+	fl1 = test_table(test, t, &fl1p);
+	fl4[0] = fl3p | 0x67 | BIT_ULL(9) | GENMASK_ULL(58, 52);
+	fl3[0] = fl2p | 0x67 | BIT_ULL(9);
+	fl2[0] = fl1p | 0x67 | BIT_ULL(9);
+	fl1[1] = (OLD_DATA_BASE + 0x1000) | 0x67;
+	w = test_walk(test, t, fl4p, 4, KDUMP_PT_FIRST_LEVEL, false, 0);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_OK);
+	KUNIT_ASSERT_EQ(test, w->nr_ranges, 1);
+	KUNIT_EXPECT_EQ(test, w->ranges[0].start, 0x1000);
+	KUNIT_EXPECT_EQ(test, w->ranges[0].last, 0x1fff);
+}
+
 static void kdump_test_walk_first_level(struct kunit *test)
 {
 	struct test_tables *t = test_tables_init(test);
@@ -1571,6 +1618,50 @@ static void kdump_test_context_table_partial(struct kunit *test)
 }
 
 /*
+ * A scalable-mode bus whose only context table is the upper one (UCTP
+ * present, LCTP not): its contexts are devfn 0x80-0xff, adopted into the
+ * upper half of the new root entry; the lower half stays non-present.
+ */
+static void kdump_test_root_table_uctp(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t), rootp, ctxp, dirp, tblp;
+	u64 *rt, *ctx, *dir, *tbl, *new;
+	struct test_reader rd = {};
+	struct kdump_iommu *st = test_state(test, &t->mm, true, false, &rd);
+	struct root_entry *new_rt;
+	const struct kdump_context *c;
+
+	tbl = test_table(test, t, &tblp);
+	tbl[0] = PASID_PTE_PRESENT | (PASID_ENTRY_PGTT_SL_ONLY << 6) |
+		 (2 << 2) | root;
+	tbl[1] = 9;
+	dir = test_table(test, t, &dirp);
+	dir[0] = tblp | PASID_PTE_PRESENT;
+	ctx = test_table(test, t, &ctxp);
+	ctx[2 * 4] = dirp | 1;			/* devfn 0x82: 10.2 */
+	rt = test_table(test, t, &rootp);
+	rt[3 * 2 + 1] = ctxp | 1;		/* bus 3: UCTP only */
+	new_rt = kunit_kzalloc(test, VTD_PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, new_rt);
+
+	KUNIT_ASSERT_EQ(test, kdump_judge_root_table(st, rootp, new_rt), 0);
+	KUNIT_EXPECT_FALSE(test, st->root_refused);
+	KUNIT_EXPECT_EQ(test, rd.maps, rd.unmaps);
+	KUNIT_EXPECT_EQ(test, st->nr_adopted, 1);
+	KUNIT_EXPECT_EQ(test, new_rt[3].lo, 0);
+	KUNIT_ASSERT_TRUE(test, new_rt[3].hi & 1);
+	KUNIT_EXPECT_NE(test, new_rt[3].hi & VTD_PAGE_MASK, ctxp);
+	c = test_ctx(test, st, 3, 0x82);
+	KUNIT_EXPECT_EQ(test, c->state, KDUMP_CTX_ADOPTED);
+	KUNIT_EXPECT_EQ(test, c->did, 9);
+	new = phys_to_virt(new_rt[3].hi & VTD_PAGE_MASK);
+	KUNIT_EXPECT_TRUE(test, new[2 * 4] & 1);
+	KUNIT_EXPECT_EQ(test, new[0], 0);
+	KUNIT_EXPECT_TRUE(test, test_bit(9, st->dids));
+}
+
+/*
  * A whole root table: bus 0 adopted, bus 1's root entry has a reserved
  * bit, bus 2's context table lies in the capture kernel's RAM.  Refused
  * buses are left non-present in the new root; a root table in the
@@ -2495,6 +2586,7 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_walk_levels),
 	KUNIT_CASE(kdump_test_walk_copy),
 	KUNIT_CASE(kdump_test_walk_first_level),
+	KUNIT_CASE(kdump_test_walk_sw_bits),
 	KUNIT_CASE(kdump_test_walk_first_level_5),
 	KUNIT_CASE(kdump_test_walk_mutations),
 	KUNIT_CASE(kdump_test_span_reader),
@@ -2510,6 +2602,7 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_context_table_scalable),
 	KUNIT_CASE(kdump_test_context_table_partial),
 	KUNIT_CASE(kdump_test_root_table),
+	KUNIT_CASE(kdump_test_root_table_uctp),
 	KUNIT_CASE(kdump_test_reserved_bits),
 	KUNIT_CASE(kdump_test_walk_upper_readonly),
 	KUNIT_CASE(kdump_test_dma_writable_table),
