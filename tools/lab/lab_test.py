@@ -596,6 +596,18 @@ class ScenarioTest(unittest.TestCase):
             self.assertEqual(sc["checks"], by_name[base]["checks"])
         self.assertEqual(lab_env.kernel_base("stock"), "stock")
 
+    def test_crash_options_by_release(self):
+        with tempfile.TemporaryDirectory() as d:
+            vmlinux = os.path.join(d, "vmlinux")
+            self.assertEqual(lab_artefacts.crash_options(vmlinux), [])
+            os.makedirs(os.path.join(d, "include", "config"))
+            rel = os.path.join(d, "include", "config", "kernel.release")
+            for release, want in (("6.12.117\n", []),
+                                  ("7.3.4\n", lab_artefacts.CRASH_OPTIONS_7)):
+                with open(rel, "w") as f:
+                    f.write(release)
+                self.assertEqual(lab_artefacts.crash_options(vmlinux), want)
+
     def test_checks_exist(self):
         self.assertEqual(scenarios.check_checks(scenarios.scenario_list(),
                                                 lab_checks.CHECKS), [])
