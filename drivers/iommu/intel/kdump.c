@@ -265,7 +265,7 @@ void intel_iommu_kdump_snapshot(struct intel_iommu *iommu)
 
 	st = kdump_iommus[iommu->seq_id];
 	if (!st) {
-		st = kzalloc(sizeof(*st), GFP_KERNEL);
+		st = kzalloc_obj(*st, GFP_KERNEL);
 		if (!st)
 			return;
 		kdump_judge_init(st);
@@ -679,7 +679,7 @@ static int kdump_adopt(struct kdump_iommu *st)
 	ret = st->dids && iommu->copied_tables && new_rt ? 0 : -ENOMEM;
 	if (!ret) {
 		/* Old RAM mapped once per piece, not once per table. */
-		reader = kzalloc(sizeof(*reader), GFP_KERNEL);
+		reader = kzalloc_obj(*reader, GFP_KERNEL);
 		if (reader) {
 			kdump_span_reader_init(reader, &kdump_mm);
 			kdump_mm.reader = &reader->rd;

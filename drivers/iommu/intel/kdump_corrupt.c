@@ -486,7 +486,7 @@ static u64 corrupt_fuzz_rand64(struct corrupt_fuzz *z)
 static int corrupt_fuzz(struct corrupt_target *t, u64 seed)
 {
 	static const char * const what[] = { "flip", "swap", "garbage" };
-	struct corrupt_fuzz *z = kzalloc(sizeof(*z), GFP_KERNEL);
+	struct corrupt_fuzz *z = kzalloc_obj(*z, GFP_KERNEL);
 	unsigned int n, i, j;
 
 	if (!z)

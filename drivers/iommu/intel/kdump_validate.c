@@ -1156,7 +1156,7 @@ static struct kdump_walk *kdump_get_walk(struct kdump_iommu *st, u64 root,
 		*why = KDUMP_BUDGET;
 		return NULL;
 	}
-	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	w = kzalloc_obj(*w, GFP_KERNEL);
 	if (!w || xa_err(xa_store(&st->walk_index, key,
 				  xa_mk_value(st->nr_walks), GFP_KERNEL))) {
 		kfree(w);
@@ -1193,7 +1193,7 @@ static void *kdump_alloc_block(struct kdump_iommu *st, struct list_head *list,
 				      PAGE_SIZE << order, &hit))
 		return NULL;
 	*why = KDUMP_NO_MEMORY;
-	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	b = kmalloc_obj(*b, GFP_KERNEL);
 	if (b)
 		b->virt = kdump_hw_alloc_table(st->node, GFP_KERNEL, order);
 	if (!b || !b->virt) {
