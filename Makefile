@@ -37,7 +37,9 @@ N ?= 100
 
 only := $(if $(strip $(SCENARIOS)),--only "$(strip $(SCENARIOS))")
 
-.PHONY: all setup source kernel-stock kernel-ours kernel-off image static patchset demo check \
+.PHONY: all setup source kernel-stock kernel-ours kernel-off \
+	kernel-stock7 kernel-ours7 kernel-off7 image static static7 patchset \
+	demo check \
 	bench fuzz \
 	soak lint labtest clean-results
 
@@ -48,12 +50,13 @@ setup:
 
 source:
 	$(LAB)/fetch-source.sh
+	$(LAB)/fetch-source.sh 7
 	$(LAB)/fetch-crash.sh
 
 # flock: two builds of one tree at once (make check while someone runs
 # build-kernel.sh by hand) corrupt the overlay; use the same lock by hand:
 #   flock build/.kernel-ours.lock tools/lab/build-kernel.sh ours
-kernel-stock kernel-ours kernel-off: kernel-%:
+kernel-stock kernel-ours kernel-off kernel-stock7 kernel-ours7 kernel-off7: kernel-%:
 	mkdir -p $(BUILD)
 	flock $(BUILD)/.kernel-$*.lock $(LAB)/build-kernel.sh $*
 
@@ -72,6 +75,9 @@ patchset:
 	$(MAKE) kernel-ours
 	$(MAKE) kernel-off
 	flock $(BUILD)/.patchset.lock $(LAB)/patchset.sh $(if $(NOBUILD),--no-build)
+
+static7:
+	flock $(BUILD)/.kernel-ours7.lock $(LAB)/static.sh ours7
 
 # The hand-over window on stock, then on ours: one screen side by side and
 # an SVG timeline (tools/lab/demo.py).  Sub-makes keep the order of the
@@ -100,6 +106,9 @@ check:
 		$(STEP) patchset flock $(BUILD)/.patchset.lock \
 			$(LAB)/patchset.sh $(if $(only),--no-build) || exit 1; \
 		$(STEP) static $(MAKE) static || exit 1; \
+	fi
+	if $(LAB)/lab.py --kernels $(only) | grep -qw ours7; then \
+		$(STEP) static7 $(MAKE) static7 || exit 1; \
 	fi
 	$(STEP) scenarios $(LAB)/lab.py $(only)
 

@@ -1,12 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-kernel.sh KIND: build the lab kernel KIND (ours|off|stock) in
-# $BUILD/KIND/linux.  "ours" is the pristine tree with this repository
+# build-kernel.sh KIND: build the lab kernel KIND (ours|off|stock, or
+# ours7|off7|stock7 for Linux 7.3) in $BUILD/KIND/linux.  "ours" is the pristine tree with this repository
 # laid over it; "off" is the same tree with CONFIG_INTEL_IOMMU_KDUMP_ADOPT
 # off (what a distro that leaves the option off ships: it must behave as
 # mainline); "stock" is the pristine tree alone, configured from the
-# same fragment minus our own symbols.  Uses ccache with its cache under
+# same fragment minus our own symbols.  A kind ending in 7 is the same
+# on the 7.3 pristine tree ($BUILD/src7/pristine) with patches/7.3/.  Uses ccache with its cache under
 # ~/.cache so rebuilds and CI runs on the same machine are warm.
 set -euo pipefail
 kind=$1
@@ -32,18 +33,26 @@ export KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=lab \
 start=$(date +%s)
 frag=$BUILD/$kind/fragment
 mkdir -p "$BUILD/$kind"
-if [ "$kind" = ours ]; then
-	"$lab/overlay.sh" "$BUILD/src/pristine" "$tree" "$REPO"
+case "$kind" in
+*7)	src=$BUILD/src7/pristine patches=$REPO/patches/7.3 ;;
+*)	src=$BUILD/src/pristine patches=$REPO/patches ;;
+esac
+base=${kind%7}
+if [ "$base" = ours ]; then
+	"$lab/overlay.sh" "$src" "$tree" "$REPO" ours "$patches"
 	cp "$REPO/Kconfig.fragment" "$frag.new"
-elif [ "$kind" = off ]; then
-	"$lab/overlay.sh" "$BUILD/src/pristine" "$tree" "$REPO"
+elif [ "$base" = off ]; then
+	"$lab/overlay.sh" "$src" "$tree" "$REPO" ours "$patches"
 	{
 		grep -v -e 'KDUMP_ADOPT' -e 'KDUMP_CORRUPT' "$REPO/Kconfig.fragment"
 		echo "CONFIG_INTEL_IOMMU_KDUMP_ADOPT=n"
 	} >"$frag.new"
-else
-	"$lab/overlay.sh" "$BUILD/src/pristine" "$tree" "$REPO" stock
+elif [ "$base" = stock ]; then
+	"$lab/overlay.sh" "$src" "$tree" "$REPO" stock "$patches"
 	grep -v -e 'KDUMP_ADOPT' -e 'KDUMP_CORRUPT' "$REPO/Kconfig.fragment" >"$frag.new"
+else
+	echo "build-kernel: unknown kind $kind" >&2
+	exit 2
 fi
 if ! cmp -s "$frag.new" "$frag" || [ ! -f "$tree/.config" ]; then
 	"$lab/config.sh" "$tree" "$frag.new"

@@ -114,7 +114,7 @@ fi
 
 kinds=("$@")
 if [ ${#kinds[@]} = 0 ]; then
-	for k in stock ours off; do
+	for k in stock ours off stock7 ours7 off7; do
 		[ -f "$BUILD/$k/bzImage" ] && kinds+=("$k")
 	done
 fi

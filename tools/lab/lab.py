@@ -184,7 +184,8 @@ def choose(args):
 def accelerator(chosen, kernel_override):
     """(accel, why): probed with a kernel the run boots, when built."""
     kinds = [kernel_override or s["kernel"] for s in chosen]
-    probe_kind = next((k for k in ["ours", "stock"] if k in kinds and
+    probe_kind = next((k for k in ["ours", "stock", "ours7", "stock7"]
+                       if k in kinds and
                        os.path.exists(os.path.join(BUILD, k,
                                                    "first.cpio.gz"))),
                       None)
@@ -387,7 +388,7 @@ def parse_args():
         formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", help="comma-separated scenario names")
     ap.add_argument("--list", action="store_true")
-    ap.add_argument("--kernel", choices=["stock", "ours"],
+    ap.add_argument("--kernel", choices=["stock", "ours", "stock7", "ours7"],
                     help="boot this kernel for every scenario (plumbing "
                     "tests; recorded as kernel_override in the results)")
     ap.add_argument("--bench", action="store_true",
@@ -454,7 +455,8 @@ def main():
     if args.kernels:
         need = {args.kernel or s["kernel"] for s in chosen} | {
             s["capture_kernel"] for s in chosen if s["capture_kernel"]}
-        print(" ".join(k for k in ("stock", "ours", "off") if k in need))
+        print(" ".join(k for k in ("stock", "ours", "off", "stock7", "ours7",
+                                   "off7") if k in need))
         return 0
     os.makedirs(args.results, exist_ok=True)
     accel, why = accelerator(chosen, args.kernel)

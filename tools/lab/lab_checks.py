@@ -20,7 +20,7 @@ import lab_artefacts
 import lab_parser as parser
 import lab_results
 from debugfs import norm_bdf, read_table
-from lab_env import BUILD
+from lab_env import BUILD, kernel_base
 
 # q35's LPC/SMBus functions (00:1f.*) sit in the ISA identity map, which
 # overlaps the capture kernel's low memory: our capture kernel adopts them
@@ -295,7 +295,8 @@ def fig_handover(ev):
     if "handover" not in ev.checks():
         return
     ok, detail, fig = handover.check_handover(
-        ev.rundir, ev.sc["handover"], ev.sc["kernel"] == "ours",
+        ev.rundir, ev.sc["handover"],
+        kernel_base(ev.sc["kernel"]) == "ours",
         ev.res["dmar_faults"] + ev.res["qemu_dmar_faults"],
         ev.sc["handover_expect"])
     ev.res.update(fig)
@@ -346,7 +347,7 @@ def check_faults(ev):
     """DMAR faults as expected: some with expect_faults, else none in the
     guest's log nor QEMU's trace; ours never meets a non-present context
     and reports the faults QEMU raised."""
-    res, ours = ev.res, ev.sc["kernel"] == "ours"
+    res, ours = ev.res, kernel_base(ev.sc["kernel"]) == "ours"
     out = []
     if ev.sc["expect_faults"]:
         if res["dmar_faults"] == 0 and res["qemu_dmar_faults"] == 0:

@@ -10,5 +10,11 @@ BUILD = os.environ.get("BUILD") or os.path.join(REPO, "build")
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 
 
+def kernel_base(kind):
+    """A kernel kind without its series: the Linux 7.3 kinds (ours7,
+    stock7, off7: patches/7.3/ on build/src7) end in 7."""
+    return kind[:-1] if kind.endswith("7") else kind
+
+
 def log(msg):
     print(f"lab: {msg}", flush=True)

@@ -36,6 +36,7 @@ import debugfs  # noqa: E402
 import demo  # noqa: E402
 import lab_artefacts  # noqa: E402
 import lab_checks  # noqa: E402
+import lab_env  # noqa: E402
 import lab_machine  # noqa: E402
 import lab_parser  # noqa: E402
 import lab_results  # noqa: E402
@@ -579,6 +580,33 @@ class ScenarioTest(unittest.TestCase):
                                         "iommu": "aw-bits=39,eim=on",
                                         "capture": "intel_iommu_kdump=copy"})
         self.assertEqual(sc["name"], "ours-x-legacy-x2apic-aw39-copy-e1000e")
+
+    def test_series7_scenarios(self):
+        """Every 7.3 scenario is its 6.12 base on the kernel of the same
+        base kind with 7 appended; capture kernels too."""
+        by_name = {s["name"]: s for s in scenarios.scenario_list()}
+        for base in scenarios.SERIES7_BASES:
+            word, _, rest = base.partition("-")
+            sc = by_name[f"{word}7-{rest}" if rest else f"{word}7"]
+            self.assertEqual(sc["kernel"], by_name[base]["kernel"] + "7")
+            self.assertEqual(lab_env.kernel_base(sc["kernel"]),
+                             by_name[base]["kernel"])
+            if by_name[base]["capture_kernel"]:
+                self.assertTrue(sc["capture_kernel"].endswith("7"))
+            self.assertEqual(sc["checks"], by_name[base]["checks"])
+        self.assertEqual(lab_env.kernel_base("stock"), "stock")
+
+    def test_crash_options_by_release(self):
+        with tempfile.TemporaryDirectory() as d:
+            vmlinux = os.path.join(d, "vmlinux")
+            self.assertEqual(lab_artefacts.crash_options(vmlinux), [])
+            os.makedirs(os.path.join(d, "include", "config"))
+            rel = os.path.join(d, "include", "config", "kernel.release")
+            for release, want in (("6.12.117\n", []),
+                                  ("7.3.4\n", lab_artefacts.CRASH_OPTIONS_7)):
+                with open(rel, "w") as f:
+                    f.write(release)
+                self.assertEqual(lab_artefacts.crash_options(vmlinux), want)
 
     def test_checks_exist(self):
         self.assertEqual(scenarios.check_checks(scenarios.scenario_list(),

@@ -30,7 +30,7 @@ where() {
 }
 excl=()
 while read -r n f; do
-	case "$n" in ''|\#*) continue ;; esac
+	case "$n" in ''|\#*|-) continue ;; esac
 	excl+=(":(exclude)$(where "$f")")
 	cp "$tree/$(where "$f")" "$f"
 done <patches/files

@@ -1,19 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# overlay.sh PRISTINE TREE REPO [stock]: make TREE a copy of the
-# pristine source, then lay our drivers/ include/ Documentation/ and
-# selftests over it and apply REPO/patches/series with patch -p1.
-# With "stock", only the test-only files listed in patches/stock-files
-# and the patches in patches/series.stock (code that touches no IOMMU
-# code, which the baseline carries too).  Build outputs in TREE are kept,
+# overlay.sh PRISTINE TREE REPO [ours|stock [PATCHES]]: make TREE a copy
+# of the pristine source, then lay our drivers/ include/ Documentation/
+# and selftests over it and apply PATCHES/series with patch -p1.  PATCHES
+# is the series directory for PRISTINE's version: REPO/patches (6.12,
+# the default) or REPO/patches/7.3.  With "stock", only the test-only
+# files listed in PATCHES/stock-files and the patches in
+# PATCHES/series.stock (code that touches no IOMMU code, which the
+# baseline carries too).  Build outputs in TREE are kept,
 # so rebuilds stay incremental; the pristine tree is never written.
 #
 # Every file is staged first and copied into TREE only if its content
 # differs: an unchanged file keeps its time, so make rebuilds and relinks
 # nothing (a relink with BTF takes a minute or more under make check).
 set -euo pipefail
-pristine=$1 tree=$2 repo=$3 kind=${4:-ours}
+pristine=$1 tree=$2 repo=$3 kind=${4:-ours} pdir=${5:-$3/patches}
 mkdir -p "$tree"
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -24,14 +26,14 @@ trap 'rm -rf "$stage"' EXIT
 sync_tree() { rsync -a --no-times --checksum "$@"; }
 
 if [ "$kind" = stock ]; then
-	series=$repo/patches/series.stock
+	series=$pdir/series.stock
 else
-	series=$repo/patches/series
+	series=$pdir/series
 fi
 patches=()
 while read -r p; do
 	case "$p" in ''|\#*) continue ;; esac
-	patches+=("$repo/patches/$p")
+	patches+=("$pdir/$p")
 done <"$series"
 
 # The stage: the pristine version of every upstream file a patch touches
@@ -46,7 +48,7 @@ if [ "$kind" = stock ]; then
 	while read -r f; do
 		case "$f" in ''|\#*) continue ;; esac
 		install -D -m 0644 "$repo/$f" "$stage/$f"
-	done <"$repo/patches/stock-files"
+	done <"$pdir/stock-files"
 else
 	for d in drivers include Documentation; do
 		[ -d "$repo/$d" ] && sync_tree "$repo/$d"/ "$stage/$d"/

@@ -73,7 +73,7 @@ if [ -n "$(uniq -d "$top/manifest")" ]; then
 	exit 1
 fi
 while read -r n f; do
-	case "$n" in ''|\#*) continue ;; esac
+	case "$n" in ''|\#*|-) continue ;; esac
 	printf '%s\n' "${series[@]}" | grep -q "^$n-" || {
 		echo "patchset: patches/files names $n ($f), not in the series" >&2
 		exit 1

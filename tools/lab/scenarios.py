@@ -5,7 +5,8 @@ Keys (defaults in DEFAULTS below; scenario_list() applies them):
   name            unique; also the results directory name
   kernel          "ours" | "off" | "stock": which build/<kernel>/bzImage
                   boots ("off": our tree built with
-                  CONFIG_INTEL_IOMMU_KDUMP_ADOPT=n)
+                  CONFIG_INTEL_IOMMU_KDUMP_ADOPT=n); "ours7" | "off7" |
+                  "stock7": the same on Linux 7.3 (patches/7.3/)
   role            "first" (full kdump cycle) | "kunit" (KUnit only)
   iommu           extra intel-iommu properties ("intremap=on" is always set)
   devices         extra QEMU arguments (list of strings)
@@ -43,8 +44,8 @@ Keys (defaults in DEFAULTS below; scenario_list() applies them):
                   kdump/contexts), one log line each
   expect_pasids   [[bdf, pasid, reason], ...]: with the "refused" check,
                   these rows must be in kdump/pasids (PASIDs not adopted)
-  capture_kernel  "ours" | "stock": the kernel kexec -p loads, when it is
-                  not the first kernel
+  capture_kernel  "ours" | "stock" (or "ours7" | "stock7"): the kernel
+                  kexec -p loads, when it is not the first kernel
   baseline        True: the outcome is recorded, never gated on (what an
                   unprotected kernel does with the same input)
   handover        BDF of the hand-over check (tools/lab/handover.py)
@@ -57,6 +58,8 @@ Keys (defaults in DEFAULTS below; scenario_list() applies them):
                   capture kernel brought the NIC up and received on it
                   ("any": no state required, nothing received required)
 """
+
+from lab_env import kernel_base
 
 DEFAULTS = {
     "kernel": "ours",
@@ -121,7 +124,7 @@ def config_words(sc):
         words.append("pt")
     if "iommu=pt" in sc.get("capture", ""):
         words.append("ptcapture")
-    if sc.get("capture_kernel", sc.get("kernel")) == "ours":
+    if kernel_base(sc.get("capture_kernel") or sc.get("kernel")) == "ours":
         words += [m for m in ("inplace", "copy", "reset")
                   if f"intel_iommu_kdump={m}" in sc.get("capture", "")]
     words.append("e1000e")
@@ -147,7 +150,7 @@ def check_names(scenarios):
             continue
         tokens = sc["name"].split("-")
         missing = [w for w in config_words(sc) if w not in tokens]
-        if missing or tokens[0] not in ("ours", "stock", "off"):
+        if missing or kernel_base(tokens[0]) not in ("ours", "stock", "off"):
             bad.append(f"{sc['name']}: lacks {' '.join(missing) or 'kernel'}")
     names = [sc["name"] for sc in scenarios]
     bad += [f"{n}: twice" for n in sorted(set(names)) if names.count(n) > 1]
@@ -652,6 +655,61 @@ def option_off(scs):
 
 SCENARIOS += option_off(SCENARIOS)
 
+# The same unit on Linux 7.3 (patches/7.3/ on build/src7, kernels ours7,
+# stock7 and off7), in make check: the main table formats and modes,
+# pass-through, the hand-overs, one kind of damage, and the stock and
+# option-off runs they compare with.  Named like their 6.12 scenario, the kernel word ending in 7.
+SERIES7_BASES = [
+    "kunit",
+    "ours-legacy-aw48-inplace-e1000e",
+    "ours-legacy-aw48-copy-e1000e",
+    "ours-scalable-aw48-inplace-e1000e",
+    "ours-scalable-flts-x2apic-aw48-inplace-e1000e",
+    "ours-scalable-flts-x2apic-aw48-copy-e1000e",
+    "ours-legacy-aw48-pt-inplace-e1000e",
+    "ours-handover-legacy-aw48-inplace-e1000e",
+    "ours-handover-scalable-aw48-inplace-e1000e-hda",
+    "ours-handover-scalable-flts-x2apic-aw48-copy-e1000e-hda",
+    "ours-group-legacy-aw48-inplace-e1000e-ehci-hda",
+    "ours-corrupt-leaf-in-crashk-scalable-flts-x2apic-aw48-inplace-e1000e",
+    "stock-legacy-aw48-e1000e",
+    "stock-scalable-flts-x2apic-aw48-e1000e",
+    "stock-handover-legacy-aw48-e1000e",
+    "off-legacy-aw48-e1000e",
+    "off-scalable-flts-x2apic-aw48-e1000e",
+]
+
+
+def series7(scs, bases=SERIES7_BASES):
+    """The scenarios named in @bases again on the Linux 7.3 kernels."""
+    by_name = {sc["name"]: sc for sc in scs}
+    out = []
+    for name in bases:
+        sc = by_name[name]
+        word, _, rest = name.partition("-")
+        capture = sc.get("capture_kernel")
+        out.append(dict(sc, kernel=sc["kernel"] + "7",
+                        capture_kernel=capture and capture + "7",
+                        name=f"{word}7-{rest}" if rest else f"{word}7"))
+    return out
+
+
+SCENARIOS += series7(SCENARIOS)
+
+# More of them, run with --only: make check keeps to the list above to
+# stay within CI's budget (two more kernels to build on 7.3).
+SERIES7_EXTRA = [
+    "ours-scalable-aw48-copy-e1000e",
+    "ours-scalable-aw48-pt-inplace-e1000e",
+    "ours-ptcapture-legacy-aw48-inplace-e1000e",
+    "ours-handover-legacy-aw48-inplace-e1000e-hda",
+    "ours-corrupt-table-loop-legacy-aw48-inplace-e1000e",
+    "stock-scalable-aw48-e1000e",
+    "stock-legacy-aw48-pt-e1000e",
+    "stock-ptcapture-legacy-aw48-e1000e",
+    "stock-handover-scalable-aw48-e1000e-hda",
+]
+
 # Not in the default list (make check): run with --only NAME.
 EXTRA_SCENARIOS = [
     # The hand-over window with both kernels allocating IOVAs the same
@@ -700,6 +758,7 @@ EXTRA_SCENARIOS = [
         "checks": ["dump", "clean_logs", "dma_after_panic"],
     },
 ]
+EXTRA_SCENARIOS += series7(SCENARIOS, SERIES7_EXTRA)
 
 # make soak N=100: consecutive panics under the e1000e stream, rotating
 # through the page-table formats and both adoption modes.  Each run moves

@@ -1,33 +1,46 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# static.sh: the static checks of make check, on the built "ours" tree:
-#   checkpatch.pl --strict  every patch of the series (make patchset) and
-#                           every file we own;
+# static.sh [ours|ours7]: the static checks of make check, on the built
+# "ours" tree (6.12) or "ours7" tree (7.3, patches/7.3/):
+#   checkpatch.pl --strict  every patch of the series and every file we own
+#                           (6.12: the series make patchset writes, commit
+#                           logs, sign-offs and new files in full);
 #   kernel-doc -none -Wall  every .c/.h we own;
-#   make W=1 C=2            (extra warnings and sparse) our objects.
+#   make W=1 C=2            (extra warnings and sparse) our objects, but
+#                           the kdump_pt_<series>.c of the other series.
 # Any warning in our files fails the step.  Counts are printed, and the
-# full output is kept in $BUILD/static/.
+# full output is kept in $BUILD/static/ (static7/ for ours7).
 set -euo pipefail
 BUILD=${BUILD:?}
 REPO=${REPO:?}
-tree=$BUILD/ours/linux
-out=$BUILD/static
+kind=${1:-ours}
+case "$kind" in
+ours)	pdir=patches out=$BUILD/static ;;
+ours7)	pdir=patches/7.3 out=$BUILD/static7 ;;
+*)	echo "static: unknown kind $kind" >&2; exit 2 ;;
+esac
+tree=$BUILD/$kind/linux
 rm -rf "$out"
 mkdir -p "$out"
-[ -f "$tree/vmlinux" ] || { echo "static: build kernel-ours first" >&2; exit 1; }
+[ -f "$tree/vmlinux" ] || { echo "static: build kernel-$kind first" >&2; exit 1; }
 
 cd "$REPO"
 mapfile -t owned < <(git ls-files drivers include selftests | grep -E '\.[ch]$')
-# The series as make patchset writes it: commit logs, sign-offs and the
-# new files in full.
-series=$BUILD/patchset/series
-[ -f "$series/0000-cover-letter.patch" ] || {
-	echo "static: run make patchset first" >&2
-	exit 1
-}
-patches=("$series"/*.patch)
-patches=("${patches[@]:1}")	# not the cover letter
+if [ "$kind" = ours ]; then
+	series=$BUILD/patchset/series
+	[ -f "$series/0000-cover-letter.patch" ] || {
+		echo "static: run make patchset first" >&2
+		exit 1
+	}
+	patches=("$series"/*.patch)
+	patches=("${patches[@]:1}")	# not the cover letter
+else
+	mapfile -t patches < <(grep -v -e '^#' -e '^$' "$pdir/series" |
+		sed "s|^|$pdir/|")
+fi
+# The series' Makefile hunk builds one kdump_pt_<series>.o of them.
+pt_obj=$(grep -o 'kdump_pt_[0-9a-z]*\.o' "$tree/drivers/iommu/intel/Makefile")
 fail=0
 
 # checkpatch: --no-tree for our files (it needs no tree to judge them);
@@ -65,6 +78,10 @@ echo "static: kernel-doc -Wall: $n_kd warnings"
 objs=()
 for f in "${owned[@]}"; do
 	case "$f" in
+	*/kdump_pt_*.c)
+		if [ "${f##*/}" = "${pt_obj%.o}.c" ]; then
+			objs+=("${f%.c}.o")
+		fi ;;
 	drivers/*.c) objs+=("${f%.c}.o") ;;
 	esac
 done

@@ -265,7 +265,7 @@ void intel_iommu_kdump_snapshot(struct intel_iommu *iommu)
 
 	st = kdump_iommus[iommu->seq_id];
 	if (!st) {
-		st = kzalloc(sizeof(*st), GFP_KERNEL);
+		st = kzalloc_obj(*st, GFP_KERNEL);
 		if (!st)
 			return;
 		kdump_judge_init(st);
@@ -275,15 +275,15 @@ void intel_iommu_kdump_snapshot(struct intel_iommu *iommu)
 	st->mode = kdump_mode;
 	for (i = 0; i < ARRAY_SIZE(kdump_regs); i++)
 		st->regs[i] = kdump_regs[i].width == 8 ?
-			dmar_readq(iommu->reg + kdump_regs[i].offset) :
+			readq(iommu->reg + kdump_regs[i].offset) :
 			readl(iommu->reg + kdump_regs[i].offset);
 
 	st->nr_frr = min_t(unsigned int, cap_num_fault_regs(iommu->cap),
 			   KDUMP_MAX_FRR);
 	off = cap_fault_reg_offset(iommu->cap);
 	for (i = 0; i < st->nr_frr; i++, off += 16) {
-		st->frr[i][0] = dmar_readq(iommu->reg + off);
-		st->frr[i][1] = dmar_readq(iommu->reg + off + 8);
+		st->frr[i][0] = readq(iommu->reg + off);
+		st->frr[i][1] = readq(iommu->reg + off + 8);
 	}
 	st->pre_enabled = st->regs[KDUMP_REG_GSTS] & DMA_GSTS_TES;
 
@@ -382,11 +382,44 @@ static void kdump_budget_init(struct kdump_iommu *st)
 	st->budget.parent = g;
 }
 
+/* Release the domain-ids kdump_commit_dids() reserved, below @end. */
+static void kdump_uncommit_dids(struct kdump_iommu *st, unsigned int end)
+{
+	unsigned int i;
+
+	for (i = 0; i < end; i++)
+		if (test_bit(i, st->dids))
+			kdump_hw_unreserve_did(st->iommu, i);
+}
+
 /*
- * Load what the judge decided, as a whole and only once it all succeeded:
- * the domain-ids it found in use, the contexts it copied, the new root
- * entries.  Translation stays enabled; init_dmars() then loads the root
- * table pointer and invalidates the context cache and the IOTLB.
+ * Reserve the domain-ids the judge found in use, so that no new domain
+ * gets one.  The only step of the installation that can fail (the
+ * allocator may need memory): it comes first, and undoes itself.
+ */
+static int kdump_commit_dids(struct kdump_iommu *st)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < cap_ndoms(st->iommu->cap); i++) {
+		if (!test_bit(i, st->dids))
+			continue;
+		ret = kdump_hw_reserve_did(st->iommu, i);
+		if (ret) {
+			kdump_uncommit_dids(st, i);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Load what the judge decided, as a whole and only once it all succeeded
+ * and its domain-ids are reserved (kdump_commit_dids()): the contexts it
+ * copied, the new root entries.  Translation stays enabled; init_dmars()
+ * then loads the root table pointer and invalidates the context cache and
+ * the IOTLB.
  */
 static void kdump_install(struct kdump_iommu *st,
 			  const struct root_entry *new_rt)
@@ -394,9 +427,6 @@ static void kdump_install(struct kdump_iommu *st,
 	struct intel_iommu *iommu = st->iommu;
 	unsigned int i;
 
-	for (i = 0; i < cap_ndoms(iommu->cap); i++)
-		if (test_bit(i, st->dids))
-			set_bit(i, iommu->domain_ids);
 	for (i = 0; i < st->nr_ctx; i++)
 		if (st->ctx[i].state == KDUMP_CTX_ADOPTED)
 			set_context_copied(iommu, st->ctx[i].bus,
@@ -431,6 +461,7 @@ size_t kdump_held_bytes(const struct kdump_iommu *st)
 		const struct kdump_walk *w = st->walks[i];
 
 		bytes += sizeof(*w) + w->copied_pages * PAGE_SIZE +
+			 w->max_copies * sizeof(*w->copies) +
 			 w->max_ranges * sizeof(*w->ranges) +
 			 w->max_maps * sizeof(*w->maps);
 	}
@@ -613,7 +644,7 @@ static int kdump_adopt(struct kdump_iommu *st)
 		return -ECANCELED;
 	}
 
-	st->scalable = dmar_readq(iommu->reg + DMAR_RTADDR_REG) &
+	st->scalable = readq(iommu->reg + DMAR_RTADDR_REG) &
 		       DMA_RTADDR_SMT;
 	/*
 	 * The root-table type can only change with translation disabled,
@@ -641,14 +672,14 @@ static int kdump_adopt(struct kdump_iommu *st)
 	st->hw.ecap = iommu->ecap;
 	st->node = iommu->node;
 	st->copy = st->mode == KDUMP_MODE_COPY;
-	st->old_root = dmar_readq(iommu->reg + DMAR_RTADDR_REG) & VTD_PAGE_MASK;
+	st->old_root = readq(iommu->reg + DMAR_RTADDR_REG) & VTD_PAGE_MASK;
 	st->dids = bitmap_zalloc(cap_ndoms(iommu->cap), GFP_KERNEL);
 	iommu->copied_tables = bitmap_zalloc(BIT_ULL(16), GFP_KERNEL);
-	new_rt = iommu_alloc_page_node(iommu->node, GFP_KERNEL);
+	new_rt = kdump_hw_alloc_table(iommu->node, GFP_KERNEL, 0);
 	ret = st->dids && iommu->copied_tables && new_rt ? 0 : -ENOMEM;
 	if (!ret) {
 		/* Old RAM mapped once per piece, not once per table. */
-		reader = kzalloc(sizeof(*reader), GFP_KERNEL);
+		reader = kzalloc_obj(*reader, GFP_KERNEL);
 		if (reader) {
 			kdump_span_reader_init(reader, &kdump_mm);
 			kdump_mm.reader = &reader->rd;
@@ -659,18 +690,20 @@ static int kdump_adopt(struct kdump_iommu *st)
 			kdump_span_reader_release(reader);
 		kfree(reader);
 	}
+	/* A refused root: translation on with empty tables, DMA blocked. */
+	if (!ret && !st->root_refused)
+		ret = kdump_commit_dids(st);
 	if (ret) {
 		st->outcome = "mainline-no-memory";
 		pr_err("%s: adoption failed (%d): left to mainline's copy\n",
 		       iommu->name, ret);
-		iommu_free_page(new_rt);
+		kdump_hw_free_table(new_rt, 0);
 		kdump_adopt_undo(st);
 		return ret;
 	}
-	/* A refused root: translation on with empty tables, DMA blocked. */
 	if (!st->root_refused)
 		kdump_install(st, new_rt);
-	iommu_free_page(new_rt);
+	kdump_hw_free_table(new_rt, 0);
 	st->outcome = st->root_refused ? "root-refused" : "adopted";
 	st->adopted = true;
 	kdump_account(st);

@@ -397,9 +397,9 @@ static int corrupt_apply(enum corrupt_mode mode, struct corrupt_target *t)
 		break;
 	case CORRUPT_RTADDR:
 		/* No SRTP: the hardware keeps the root it latched. */
-		rtaddr = dmar_readq(iommu->reg + DMAR_RTADDR_REG);
-		dmar_writeq(iommu->reg + DMAR_RTADDR_REG,
-			    CORRUPT_GARBAGE_ADDR | (rtaddr & DMA_RTADDR_SMT));
+		rtaddr = readq(iommu->reg + DMAR_RTADDR_REG);
+		writeq(CORRUPT_GARBAGE_ADDR | (rtaddr & DMA_RTADDR_SMT),
+		       iommu->reg + DMAR_RTADDR_REG);
 		break;
 	case CORRUPT_PASID_DIR:
 		WRITE_ONCE(*t->pasid_dir, *t->pasid_dir | PDE_RSVD);
@@ -486,7 +486,7 @@ static u64 corrupt_fuzz_rand64(struct corrupt_fuzz *z)
 static int corrupt_fuzz(struct corrupt_target *t, u64 seed)
 {
 	static const char * const what[] = { "flip", "swap", "garbage" };
-	struct corrupt_fuzz *z = kzalloc(sizeof(*z), GFP_KERNEL);
+	struct corrupt_fuzz *z = kzalloc_obj(*z, GFP_KERNEL);
 	unsigned int n, i, j;
 
 	if (!z)

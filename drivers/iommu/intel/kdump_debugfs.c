@@ -88,10 +88,11 @@ static u64 kdump_rejudge_ns(const struct kdump_iommu *st,
 			    struct kdump_span_reader *sr)
 {
 	struct kdump_mem_map mm = *st->mm;
-	struct root_entry *rt = iommu_alloc_page(GFP_KERNEL);
-	struct kdump_iommu *t = kzalloc(sizeof(*t), GFP_KERNEL);
+	struct kdump_iommu *t = kzalloc_obj(*t, GFP_KERNEL);
+	struct root_entry *rt;
 	u64 ns = 0;
 
+	rt = kdump_hw_alloc_table(NUMA_NO_NODE, GFP_KERNEL, 0);
 	if (!t || !rt)
 		goto out;
 	t->mm = &mm;
@@ -115,7 +116,7 @@ static u64 kdump_rejudge_ns(const struct kdump_iommu *st,
 	bitmap_free(t->dids);
 out:
 	kfree(t);
-	iommu_free_page(rt);
+	kdump_hw_free_table(rt, 0);
 	return ns;
 }
 
@@ -167,7 +168,7 @@ static int kdump_limit_show(struct seq_file *m, void *unused)
 
 	guard(mutex)(&kdump_lock);
 	seq_puts(m, "iommu\ttables\tkib\tmemcpy_us\tread_us\tpresent\tjudge_us\n");
-	sr = kzalloc(sizeof(*sr), GFP_KERNEL);
+	sr = kzalloc_obj(*sr, GFP_KERNEL);
 	scratch = (void *)get_zeroed_page(GFP_KERNEL);
 	if (!scratch || !sr) {
 		kfree(sr);

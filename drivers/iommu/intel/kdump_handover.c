@@ -157,6 +157,41 @@ static int kdump_add_windows(struct kdump_context *c)
 	return 0;
 }
 
+/*
+ * Record [@iova, @last] as mapped by @c into its domain: @c's release
+ * unmaps it, exactly as one piece.  iommu_unmap() of generic page tables
+ * (7.x) does not split a mapping nor cross an unmapped hole, so a release
+ * must not unmap by the edges of its own windows what a group sibling
+ * mapped by others.
+ */
+static int kdump_own_piece(struct kdump_context *c, u64 iova, u64 last)
+{
+	struct kdump_piece *p = c->own;
+
+	if (c->nr_own == c->max_own) {
+		unsigned int n = max(16U, c->max_own * 2);
+
+		if (n <= c->max_own)
+			return -ENOMEM;
+		p = kvrealloc(c->own, array_size(n, sizeof(*p)), GFP_KERNEL);
+		if (!p)
+			return -ENOMEM;
+		c->own = p;
+		c->max_own = n;
+	}
+	p[c->nr_own].iova = iova;
+	p[c->nr_own++].last = last;
+	return 0;
+}
+
+static void kdump_own_free(struct kdump_context *c)
+{
+	kvfree(c->own);
+	c->own = NULL;
+	c->nr_own = 0;
+	c->max_own = 0;
+}
+
 /* Map one old run into the new domain, but for its direct-mapped pieces. */
 static void kdump_handover_map(struct kdump_context *c,
 			       struct iommu_domain *domain, u64 max_iova,
@@ -185,6 +220,9 @@ static void kdump_handover_map(struct kdump_context *c,
 			 iommu_map(domain, iova, phys, len,
 				   kdump_iommu_prot(m->perm), GFP_KERNEL))
 			c->legacy_skipped++;
+		else if (kdump_own_piece(c, iova, end) &&
+			 iommu_unmap(domain, iova, len) == len)
+			c->legacy_skipped++;	/* not kept: unmapped again */
 		else
 			c->legacy_maps++;
 		if (end == last)
@@ -210,59 +248,57 @@ static bool kdump_walk_maps_any(const struct kdump_walk *w, u64 iova, u64 last)
 }
 
 /*
- * Does another device, handed over to the same domain and not released,
- * still need [@iova, @last]?  Devices of one IOMMU group share their new
+ * Which other device, handed over to the same domain and not released,
+ * still needs [@iova, @last]?  Devices of one IOMMU group share their new
  * domain, and in the crashed kernel they shared one page table: releasing
  * one must not unmap what the others' DMA in flight still uses.
  */
-static bool kdump_sibling_needs(const struct kdump_context *c, u64 iova,
-				u64 last)
+static struct kdump_context *kdump_sibling_needs(const struct kdump_context *c,
+						 u64 iova, u64 last)
 {
 	unsigned int i, n;
 
 	lockdep_assert_held(&kdump_lock);
 	for (i = 0; i < DMAR_UNITS_SUPPORTED; i++) {
-		const struct kdump_iommu *st = kdump_iommus[i];
+		struct kdump_iommu *st = kdump_iommus[i];
 
 		for (n = 0; st && st->adopted && n < st->nr_ctx; n++) {
-			const struct kdump_context *s = &st->ctx[n];
+			struct kdump_context *s = &st->ctx[n];
 
 			if (s != c && s->domain == c->domain && s->walk &&
 			    s->handover == KDUMP_HO_HANDED_OVER &&
 			    kdump_walk_maps_any(s->walk, iova, last))
-				return true;
+				return s;
 		}
 	}
-	return false;
+	return NULL;
 }
 
 /*
- * Unmap what kdump_handover_map() mapped of one old run, but for what a
- * handed-over sibling still needs: the last of them to be released unmaps
- * that.
+ * Unmap the pieces @c's hand-over mapped (or took over), each exactly as
+ * mapped, but for what a handed-over sibling still needs: that sibling
+ * takes the piece over, and the last of them to be released unmaps it.
  */
-static unsigned int kdump_release_map(struct kdump_context *c,
-				      struct iommu_domain *domain,
-				      const struct kdump_map *m)
+static unsigned int kdump_release_pieces(struct kdump_context *c,
+					 struct iommu_domain *domain)
 {
-	u64 last = m->iova + m->size - 1, iova = m->iova, end;
-	unsigned int unmapped = 0;
-	bool inside;
+	unsigned int i, unmapped = 0;
 
-	for (;; iova = end + 1) {
-		u64 phys = m->phys + (iova - m->iova);
+	for (i = 0; i < c->nr_own; i++) {
+		const struct kdump_piece *p = &c->own[i];
+		size_t len = p->last - p->iova + 1;
+		struct kdump_context *s;
 
-		end = kdump_direct_piece(c->direct, c->nr_direct, iova, last,
-					 &inside);
-		if (!inside && iommu_iova_to_phys(domain, iova) == phys) {
-			if (kdump_sibling_needs(c, iova, end))
-				c->release_kept++;
-			else if (iommu_unmap(domain, iova, end - iova + 1))
-				unmapped++;
+		s = kdump_sibling_needs(c, p->iova, p->last);
+		if (s) {
+			/* Without memory to hand it on, it stays mapped. */
+			kdump_own_piece(s, p->iova, p->last);
+			c->release_kept++;
+		} else if (iommu_unmap(domain, p->iova, len) == len) {
+			unmapped++;
 		}
-		if (end == last)
-			break;
 	}
+	kdump_own_free(c);
 	return unmapped;
 }
 
@@ -455,7 +491,8 @@ void intel_iommu_kdump_handover(struct dmar_domain *domain, struct device *dev)
 		c->direct = NULL;
 		c->nr_direct = 0;
 	}
-	max_iova = domain->gaw >= 64 ? U64_MAX : BIT_ULL(domain->gaw) - 1;
+	/* The domain's IOVA space: its first-level table's lower half. */
+	max_iova = domain->domain.geometry.aperture_end;
 	for (i = 0; c->walk && i < c->walk->nr_maps; i++)
 		kdump_handover_map(c, &domain->domain, max_iova,
 				   &c->walk->maps[i]);
@@ -622,7 +659,7 @@ out_free:
 int kdump_release_context(struct kdump_iommu *st, struct kdump_context *c)
 {
 	struct iommu_domain *domain;
-	unsigned int i, unmapped = 0;
+	unsigned int unmapped;
 
 	lockdep_assert_held(&kdump_lock);
 	if (c->handover == KDUMP_HO_ADOPTED)
@@ -630,8 +667,7 @@ int kdump_release_context(struct kdump_iommu *st, struct kdump_context *c)
 	if (c->handover != KDUMP_HO_HANDED_OVER || !c->domain)
 		return -EALREADY;
 	domain = &c->domain->domain;
-	for (i = 0; c->walk && i < c->walk->nr_maps; i++)
-		unmapped += kdump_release_map(c, domain, &c->walk->maps[i]);
+	unmapped = kdump_release_pieces(c, domain);
 	kfree(c->direct);
 	c->direct = NULL;
 	c->nr_direct = 0;
@@ -666,6 +702,7 @@ void intel_iommu_kdump_detach(struct device *dev)
 		kfree(c->direct);
 		c->direct = NULL;
 		c->nr_direct = 0;
+		kdump_own_free(c);
 		c->legacy_maps = 0;
 		c->legacy_skipped = 0;
 		c->legacy_direct = 0;

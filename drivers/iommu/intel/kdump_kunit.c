@@ -21,7 +21,11 @@
 #include "pasid.h"
 #include "kdump_private.h"
 
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+/*
+ * The namespace's spelling differs between kernel series (a bare token,
+ * or a string from 6.13 on): the series' Makefile hunk defines it.
+ */
+MODULE_IMPORT_NS(KDUMP_KUNIT_NS);
 
 /* Where leaves point: a made-up old-RAM region, 1 GiB aligned. */
 #define OLD_DATA_BASE	0x0000300000000000ULL
@@ -414,10 +418,10 @@ static void kdump_test_walk_window_over_old_ram(struct kunit *test)
 /* Is @pa one of the pages the walk duplicated? */
 static bool test_walk_copied(const struct kdump_walk *w, u64 pa)
 {
-	const struct page *pg;
+	unsigned long i;
 
-	list_for_each_entry(pg, &w->pages, lru)
-		if (page_to_phys(pg) == pa)
+	for (i = 0; i < w->copied_pages; i++)
+		if (virt_to_phys(w->copies[i]) == pa)
 			return true;
 	return false;
 }
@@ -544,7 +548,6 @@ static void kdump_test_walk_copy(struct kunit *test)
 	struct test_tables *t = test_tables_init(test);
 	u64 root = build_sample(test, t);
 	struct kdump_walk *w, *again;
-	struct page *p;
 	unsigned int i;
 
 	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, true, 0);
@@ -553,8 +556,8 @@ static void kdump_test_walk_copy(struct kunit *test)
 	KUNIT_EXPECT_NE(test, w->new_root, root);
 
 	/* The duplicate translates exactly like the original. */
-	list_for_each_entry(p, &w->pages, lru) {
-		u64 phys = page_to_phys(p);
+	for (i = 0; i < w->copied_pages; i++) {
+		u64 phys = virt_to_phys(w->copies[i]);
 
 		t->old[t->mm.nr_old].start = phys;
 		t->old[t->mm.nr_old++].last = phys + PAGE_SIZE - 1;
@@ -570,6 +573,53 @@ static void kdump_test_walk_copy(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, again->ranges[i].perm,
 				w->ranges[i].perm);
 	}
+}
+
+/*
+ * The generic page-table code of 7.x kernels keeps software bits in the
+ * entries it writes: with a non-coherent IOMMU bit 10 of a second-level
+ * table entry (bit 9 first level), and it may use bits 52 and up.  The
+ * hardware ignores them (VT-d 4.1, 9.7 and 9.8): such tables are adopted
+ * and translate as without them.
+ */
+static void kdump_test_walk_sw_bits(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t), *l4 = t->page[0], *l3 = t->page[1];
+	u64 fl4p, fl3p, fl2p, fl1p, *fl4, *fl3, *fl2, *fl1;
+	struct kdump_walk *plain, *w;
+	unsigned int i;
+
+	plain = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, 0);
+	l4[0] |= BIT_ULL(10) | GENMASK_ULL(60, 52) | BIT_ULL(63);
+	l3[0] |= BIT_ULL(10);
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, false, 0);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_OK);
+	KUNIT_ASSERT_EQ(test, w->nr_ranges, plain->nr_ranges);
+	for (i = 0; i < w->nr_ranges; i++) {
+		KUNIT_EXPECT_EQ(test, w->ranges[i].start,
+				plain->ranges[i].start);
+		KUNIT_EXPECT_EQ(test, w->ranges[i].last,
+				plain->ranges[i].last);
+		KUNIT_EXPECT_EQ(test, w->ranges[i].perm,
+				plain->ranges[i].perm);
+	}
+	w = test_walk(test, t, root, 4, KDUMP_PT_SECOND_LEVEL, true, 0);
+	KUNIT_EXPECT_EQ(test, w->nr_ranges, plain->nr_ranges);
+
+	fl4 = test_table(test, t, &fl4p);
+	fl3 = test_table(test, t, &fl3p);
+	fl2 = test_table(test, t, &fl2p);
+	fl1 = test_table(test, t, &fl1p);
+	fl4[0] = fl3p | 0x67 | BIT_ULL(9) | GENMASK_ULL(58, 52);
+	fl3[0] = fl2p | 0x67 | BIT_ULL(9);
+	fl2[0] = fl1p | 0x67 | BIT_ULL(9);
+	fl1[1] = (OLD_DATA_BASE + 0x1000) | 0x67;
+	w = test_walk(test, t, fl4p, 4, KDUMP_PT_FIRST_LEVEL, false, 0);
+	KUNIT_EXPECT_EQ(test, w->reason, KDUMP_OK);
+	KUNIT_ASSERT_EQ(test, w->nr_ranges, 1);
+	KUNIT_EXPECT_EQ(test, w->ranges[0].start, 0x1000);
+	KUNIT_EXPECT_EQ(test, w->ranges[0].last, 0x1fff);
 }
 
 static void kdump_test_walk_first_level(struct kunit *test)
@@ -1568,6 +1618,50 @@ static void kdump_test_context_table_partial(struct kunit *test)
 }
 
 /*
+ * A scalable-mode bus whose only context table is the upper one (UCTP
+ * present, LCTP not): its contexts are devfn 0x80-0xff, adopted into the
+ * upper half of the new root entry; the lower half stays non-present.
+ */
+static void kdump_test_root_table_uctp(struct kunit *test)
+{
+	struct test_tables *t = test_tables_init(test);
+	u64 root = build_sample(test, t), rootp, ctxp, dirp, tblp;
+	u64 *rt, *ctx, *dir, *tbl, *new;
+	struct test_reader rd = {};
+	struct kdump_iommu *st = test_state(test, &t->mm, true, false, &rd);
+	struct root_entry *new_rt;
+	const struct kdump_context *c;
+
+	tbl = test_table(test, t, &tblp);
+	tbl[0] = PASID_PTE_PRESENT | (PASID_ENTRY_PGTT_SL_ONLY << 6) |
+		 (2 << 2) | root;
+	tbl[1] = 9;
+	dir = test_table(test, t, &dirp);
+	dir[0] = tblp | PASID_PTE_PRESENT;
+	ctx = test_table(test, t, &ctxp);
+	ctx[2 * 4] = dirp | 1;			/* devfn 0x82: 10.2 */
+	rt = test_table(test, t, &rootp);
+	rt[3 * 2 + 1] = ctxp | 1;		/* bus 3: UCTP only */
+	new_rt = kunit_kzalloc(test, VTD_PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, new_rt);
+
+	KUNIT_ASSERT_EQ(test, kdump_judge_root_table(st, rootp, new_rt), 0);
+	KUNIT_EXPECT_FALSE(test, st->root_refused);
+	KUNIT_EXPECT_EQ(test, rd.maps, rd.unmaps);
+	KUNIT_EXPECT_EQ(test, st->nr_adopted, 1);
+	KUNIT_EXPECT_EQ(test, new_rt[3].lo, 0);
+	KUNIT_ASSERT_TRUE(test, new_rt[3].hi & 1);
+	KUNIT_EXPECT_NE(test, new_rt[3].hi & VTD_PAGE_MASK, ctxp);
+	c = test_ctx(test, st, 3, 0x82);
+	KUNIT_EXPECT_EQ(test, c->state, KDUMP_CTX_ADOPTED);
+	KUNIT_EXPECT_EQ(test, c->did, 9);
+	new = phys_to_virt(new_rt[3].hi & VTD_PAGE_MASK);
+	KUNIT_EXPECT_TRUE(test, new[2 * 4] & 1);
+	KUNIT_EXPECT_EQ(test, new[0], 0);
+	KUNIT_EXPECT_TRUE(test, test_bit(9, st->dids));
+}
+
+/*
  * A whole root table: bus 0 adopted, bus 1's root entry has a reserved
  * bit, bus 2's context table lies in the capture kernel's RAM.  Refused
  * buses are left non-present in the new root; a root table in the
@@ -2119,12 +2213,12 @@ static bool fuzz_in_old(const struct fuzz_tree *f, u64 addr, u64 size)
 static bool fuzz_is_copy(const struct kdump_iommu *st, u64 pa)
 {
 	const struct kdump_block *b;
-	const struct page *pg;
+	unsigned long n;
 	unsigned int i;
 
 	for (i = 0; i < st->nr_walks; i++)
-		list_for_each_entry(pg, &st->walks[i]->pages, lru)
-			if (page_to_phys(pg) == pa)
+		for (n = 0; n < st->walks[i]->copied_pages; n++)
+			if (virt_to_phys(st->walks[i]->copies[n]) == pa)
 				return true;
 	list_for_each_entry(b, &st->pages, node)
 		if (pa >= virt_to_phys(b->virt) &&
@@ -2492,6 +2586,7 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_walk_levels),
 	KUNIT_CASE(kdump_test_walk_copy),
 	KUNIT_CASE(kdump_test_walk_first_level),
+	KUNIT_CASE(kdump_test_walk_sw_bits),
 	KUNIT_CASE(kdump_test_walk_first_level_5),
 	KUNIT_CASE(kdump_test_walk_mutations),
 	KUNIT_CASE(kdump_test_span_reader),
@@ -2507,6 +2602,7 @@ static struct kunit_case kdump_test_cases[] = {
 	KUNIT_CASE(kdump_test_context_table_scalable),
 	KUNIT_CASE(kdump_test_context_table_partial),
 	KUNIT_CASE(kdump_test_root_table),
+	KUNIT_CASE(kdump_test_root_table_uctp),
 	KUNIT_CASE(kdump_test_reserved_bits),
 	KUNIT_CASE(kdump_test_walk_upper_readonly),
 	KUNIT_CASE(kdump_test_dma_writable_table),

@@ -13,13 +13,17 @@
  *                     release and detach
  *   kdump_switch.c    the switch of a live context entry, with no gap
  *   kdump_debugfs.c   kdump/ under debugfs (CONFIG_INTEL_IOMMU_DEBUGFS)
+ *   kdump_pt_612.c,   what differs between kernel series: one of them is
+ *   kdump_pt_73.c     built, the series' Makefile hunk says which
  */
 #ifndef _INTEL_IOMMU_KDUMP_PRIVATE_H
 #define _INTEL_IOMMU_KDUMP_PRIVATE_H
 
 #include <linux/bitfield.h>
 #include <linux/bits.h>
+#include <linux/gfp_types.h>
 #include <linux/list.h>
+#include <linux/minmax.h>
 #include <linux/mutex.h>
 #include <linux/sizes.h>
 #include <linux/types.h>
@@ -27,6 +31,8 @@
 
 #include "kdump.h"
 
+struct context_entry;
+struct device_domain_info;
 struct dmar_domain;
 struct intel_iommu;
 struct root_entry;
@@ -156,6 +162,12 @@ struct kdump_map {
 
 #define KDUMP_MAP_MAX		(BIT_ULL(56) - VTD_PAGE_SIZE)
 
+/* A piece of IOVA one iommu_map() call mapped, @last inclusive. */
+struct kdump_piece {
+	u64 iova;
+	u64 last;
+};
+
 enum kdump_budget_item {
 	KDUMP_BUDGET_TABLES,	/* table pages read */
 	KDUMP_BUDGET_LEAVES,	/* leaves recorded */
@@ -192,8 +204,9 @@ struct kdump_walk {
 	unsigned int max_maps;
 	unsigned long leaves[3];	/* 4KiB, 2MiB, 1GiB */
 	unsigned long tables;
-	unsigned long copied_pages;
-	struct list_head pages;		/* copy mode: the duplicate tables */
+	unsigned long copied_pages;	/* of @copies, below */
+	void **copies;			/* copy mode: the duplicate tables */
+	unsigned int max_copies;
 	struct xarray table_set;	/* in place: the tables, by page */
 	u64 dma_writable;		/* a table an adopted leaf may write */
 	unsigned long dropped;		/* leaves into capture RAM left out */
@@ -363,6 +376,14 @@ struct kdump_context {
 	unsigned int legacy_skipped;	/* runs it could not take */
 	unsigned int release_kept;	/* runs a sibling still needed */
 	unsigned int pasids_dropped;	/* other PASIDs left out */
+	unsigned int nr_own;		/* of @own, below */
+	unsigned int max_own;
+	/*
+	 * The pieces of old runs this device's hand-over mapped into
+	 * @domain, or took over from a released sibling: what its release
+	 * unmaps, exactly as mapped (iommu_unmap() may not split a mapping).
+	 */
+	struct kdump_piece *own;
 	u32 old_dir_size;	/* scalable: bytes of the PASID directory */
 	unsigned int nr_direct;		/* of @direct, below */
 	unsigned long legacy_direct;	/* old pages the new domain maps 1:1 */
@@ -498,6 +519,26 @@ int kdump_release_context(struct kdump_iommu *st, struct kdump_context *c);
 
 /* kdump_switch.c */
 extern const char * const kdump_switch_names[];
+
+/*
+ * kdump_pt_<series>.c: the few IOMMU-driver internals that differ between
+ * kernel series (table pages, domain-id reservation, a domain's
+ * second-level root, the scalable-mode context entry).
+ */
+void *kdump_hw_alloc_table(int nid, gfp_t gfp, unsigned int order);
+void kdump_hw_free_table(void *virt, unsigned int order);
+int kdump_hw_reserve_did(struct intel_iommu *iommu, u16 did);
+void kdump_hw_unreserve_did(struct intel_iommu *iommu, u16 did);
+int kdump_hw_ss_root(struct dmar_domain *domain, struct intel_iommu *iommu,
+		     u64 *root, u8 *aw);
+void kdump_hw_sm_context(struct device_domain_info *info,
+			 struct context_entry *ce);
+
+/* The address width in bits of a second-level AW (AGAW) field. */
+static inline unsigned int kdump_aw_bits(unsigned int agaw)
+{
+	return min(30 + 9 * agaw, 64U);
+}
 
 #if IS_ENABLED(CONFIG_KUNIT)
 /* Visible to the KUnit suite only (VISIBLE_IF_KUNIT). */

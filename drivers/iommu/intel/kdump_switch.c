@@ -66,6 +66,8 @@ static void kdump_hw_store(void *priv, u64 *qw, u64 val)
 	struct intel_iommu *iommu = priv;
 
 	WRITE_ONCE(*qw, val);
+	/* Ordered before the next store, as context_set_present() does. */
+	dma_wmb();
 	/* A non-coherent IOMMU reads memory: flush each store on its own. */
 	if (!ecap_coherent(iommu->ecap))
 		clflush_cache_range(qw, sizeof(*qw));
@@ -263,8 +265,9 @@ int intel_iommu_kdump_switch_context(struct intel_iommu *iommu,
 {
 	struct kdump_context *c = kdump_switch_context_of(iommu, bus, devfn);
 	struct context_entry ce = {};
-	struct dma_pte *pgd;
-	int agaw, tt, ret;
+	int tt, ret;
+	u64 root;
+	u8 aw;
 
 	assert_spin_locked(&iommu->lock);
 	if (!c)
@@ -276,20 +279,17 @@ int intel_iommu_kdump_switch_context(struct intel_iommu *iommu,
 
 	context_set_domain_id(&ce, did);
 	if (domain) {
-		pgd = domain->pgd;
-		for (agaw = domain->agaw; agaw > iommu->agaw; agaw--) {
-			pgd = phys_to_virt(dma_pte_addr(pgd));
-			if (!dma_pte_present(pgd))
-				return -ENOMEM;
-		}
+		ret = kdump_hw_ss_root(domain, iommu, &root, &aw);
+		if (ret)
+			return ret;
 		tt = info && info->ats_supported ? CONTEXT_TT_DEV_IOTLB :
 						   CONTEXT_TT_MULTI_LEVEL;
-		context_set_address_root(&ce, virt_to_phys(pgd));
+		context_set_address_root(&ce, root);
 	} else {
-		agaw = iommu->msagaw;
+		aw = iommu->msagaw;
 		tt = CONTEXT_TT_PASS_THROUGH;
 	}
-	context_set_address_width(&ce, agaw);
+	context_set_address_width(&ce, aw);
 	context_set_translation_type(&ce, tt);
 	context_set_fault_enable(&ce);
 	context_set_present(&ce);
@@ -391,9 +391,7 @@ int intel_iommu_kdump_switch_sm_context(struct device *dev,
 {
 	struct device_domain_info *info = dev_iommu_priv_get(dev);
 	struct intel_iommu *iommu = info->iommu;
-	struct pasid_table *table = info->pasid_table;
 	struct context_entry ce[2] = {};
-	unsigned long max_pde, pds;
 	u64 *live, *rid_pasid;
 	struct kdump_context *c;
 	int ret = -EINVAL;
@@ -412,18 +410,7 @@ int intel_iommu_kdump_switch_sm_context(struct device *dev,
 	if (!kdump_switch_keeps(iommu, c, domain)) {
 		how = KDUMP_SWITCH_REPLACED;
 	} else if (live && rid_pasid && !alias) {
-		/* What context_entry_set_pasid_table() in pasid.c builds. */
-		max_pde = table->max_pasid >> PASID_PDE_SHIFT;
-		pds = find_first_bit(&max_pde, MAX_NR_PASID_BITS);
-		ce[0].lo = virt_to_phys(table->table) |
-			   context_pdts(pds < 7 ? 0 : pds - 7);
-		context_set_sm_rid2pasid(&ce[0], IOMMU_NO_PASID);
-		if (info->ats_supported)
-			context_set_sm_dte(&ce[0]);
-		if (info->pasid_supported)
-			context_set_pasid(&ce[0]);
-		context_set_fault_enable(&ce[0]);
-		context_set_present(&ce[0]);
+		kdump_hw_sm_context(info, ce);
 		ret = kdump_switch_scalable(&kdump_hw_ops, iommu, live,
 					    (u64 *)ce, rid_pasid,
 					    PCI_DEVID(info->bus, info->devfn));

@@ -518,7 +518,6 @@ struct kdump_walker {
 	const struct kdump_mem_map *mm;
 	const struct kdump_hw_caps *hw;
 	struct kdump_walk *w;
-	struct list_head copies;
 	u64 *snap;		/* in place: one page per level, see below */
 	u64 rsvd_table;		/* any reserved bit of a table entry */
 	u64 rsvd_leaf;		/* any reserved bit of a leaf */
@@ -808,20 +807,40 @@ static enum kdump_refusal kdump_check_pte(const struct kdump_walker *k,
 static int kdump_dup_table(struct kdump_walker *k, u64 table, const u64 *out,
 			   u64 **dup)
 {
+	struct kdump_walk *w = k->w;
 	unsigned long hit;
+	void **copies;
 
-	if (!kdump_charge(k->w->budget, KDUMP_BUDGET_BYTES, VTD_PAGE_SIZE, &hit))
+	/* At most KDUMP_WALK_MAX_TABLES: the array is not charged. */
+	copies = kdump_grow_bounded(w->copies, w->copied_pages,
+				    &w->max_copies, sizeof(*copies), 16);
+	if (!copies)
+		return kdump_walk_fail(k, KDUMP_NO_MEMORY, table);
+	w->copies = copies;
+	if (!kdump_charge(w->budget, KDUMP_BUDGET_BYTES, VTD_PAGE_SIZE, &hit))
 		return kdump_walk_fail(k, KDUMP_BUDGET, hit);
-	*dup = iommu_alloc_page(GFP_KERNEL);
+	*dup = kdump_hw_alloc_table(NUMA_NO_NODE, GFP_KERNEL, 0);
 	if (!*dup) {
-		kdump_refund(k->w->budget, KDUMP_BUDGET_BYTES, VTD_PAGE_SIZE);
+		kdump_refund(w->budget, KDUMP_BUDGET_BYTES, VTD_PAGE_SIZE);
 		return kdump_walk_fail(k, KDUMP_NO_MEMORY, table);
 	}
 	if (out)
 		memcpy(*dup, out, VTD_PAGE_SIZE);
-	list_add_tail(&virt_to_page(*dup)->lru, &k->copies);
-	k->w->copied_pages++;
+	w->copies[w->copied_pages++] = *dup;
 	return 0;
+}
+
+/* Free a walk's duplicate tables, and their array. */
+static void kdump_free_copies(struct kdump_walk *w)
+{
+	unsigned long i;
+
+	for (i = 0; i < w->copied_pages; i++)
+		kdump_hw_free_table(w->copies[i], 0);
+	kvfree(w->copies);
+	w->copies = NULL;
+	w->copied_pages = 0;
+	w->max_copies = 0;
 }
 
 /*
@@ -950,7 +969,6 @@ VISIBLE_IF_KUNIT int kdump_walk_pgtable(const struct kdump_mem_map *mm,
 {
 	struct kdump_walker k = {
 		.mm = mm, .hw = hw, .w = w, .copy = copy,
-		.copies = LIST_HEAD_INIT(k.copies),
 		.rsvd_table = kdump_rsvd_mask(hw, KDUMP_E_SL_TABLE),
 		.rsvd_leaf = kdump_rsvd_mask(hw, KDUMP_E_SL_LEAF),
 	};
@@ -959,7 +977,9 @@ VISIBLE_IF_KUNIT int kdump_walk_pgtable(const struct kdump_mem_map *mm,
 	w->root = root;
 	w->levels = levels;
 	w->format = format;
-	INIT_LIST_HEAD(&w->pages);
+	w->copies = NULL;
+	w->copied_pages = 0;
+	w->max_copies = 0;
 	xa_init(&w->table_set);
 	if (levels < 3 || levels > 5)
 		return kdump_walk_fail(&k, KDUMP_BAD_ADDRESS_WIDTH, root);
@@ -979,11 +999,8 @@ VISIBLE_IF_KUNIT int kdump_walk_pgtable(const struct kdump_mem_map *mm,
 	if (ret || copy)
 		xa_destroy(&w->table_set);
 	if (ret) {
-		iommu_put_pages_list(&k.copies);
-		w->copied_pages = 0;
+		kdump_free_copies(w);
 		w->new_root = 0;
-	} else {
-		list_splice(&k.copies, &w->pages);
 	}
 	return ret;
 }
@@ -1006,8 +1023,7 @@ void kdump_walk_free(struct kdump_walk *w)
 	kfree(w->windows);
 	w->windows = NULL;
 	w->nr_windows = 0;
-	if (w->pages.next)
-		iommu_put_pages_list(&w->pages);
+	kdump_free_copies(w);
 	xa_destroy(&w->table_set);
 }
 EXPORT_SYMBOL_IF_KUNIT(kdump_walk_free);
@@ -1078,9 +1094,7 @@ void kdump_walk_trim(struct kdump_walk *w)
 	w->maps = NULL;
 	w->nr_maps = 0;
 	w->max_maps = 0;
-	if (w->pages.next)
-		iommu_put_pages_list(&w->pages);
-	w->copied_pages = 0;
+	kdump_free_copies(w);
 	xa_destroy(&w->table_set);
 }
 
@@ -1142,7 +1156,7 @@ static struct kdump_walk *kdump_get_walk(struct kdump_iommu *st, u64 root,
 		*why = KDUMP_BUDGET;
 		return NULL;
 	}
-	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	w = kzalloc_obj(*w, GFP_KERNEL);
 	if (!w || xa_err(xa_store(&st->walk_index, key,
 				  xa_mk_value(st->nr_walks), GFP_KERNEL))) {
 		kfree(w);
@@ -1179,9 +1193,9 @@ static void *kdump_alloc_block(struct kdump_iommu *st, struct list_head *list,
 				      PAGE_SIZE << order, &hit))
 		return NULL;
 	*why = KDUMP_NO_MEMORY;
-	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	b = kmalloc_obj(*b, GFP_KERNEL);
 	if (b)
-		b->virt = iommu_alloc_pages_node(st->node, GFP_KERNEL, order);
+		b->virt = kdump_hw_alloc_table(st->node, GFP_KERNEL, order);
 	if (!b || !b->virt) {
 		kfree(b);
 		if (!bounded)
@@ -1203,7 +1217,7 @@ void kdump_free_blocks(struct list_head *list)
 	struct kdump_block *b, *tmp;
 
 	list_for_each_entry_safe(b, tmp, list, node) {
-		iommu_free_pages(b->virt, b->order);
+		kdump_hw_free_table(b->virt, b->order);
 		list_del(&b->node);
 		kfree(b);
 	}
@@ -1246,7 +1260,7 @@ static enum kdump_refusal kdump_adopt_legacy(struct kdump_iommu *st,
 
 	c->tt = CTX_TT(ce[0]);
 	c->did = CTX_DID(ce[1]);
-	c->aw = agaw_to_width(CTX_AW(ce[1]));
+	c->aw = kdump_aw_bits(CTX_AW(ce[1]));
 	c->old_table = c->tt == CONTEXT_TT_PASS_THROUGH ? 0 : root;
 	c->new_table = c->old_table;
 
@@ -1301,7 +1315,7 @@ static enum kdump_refusal kdump_adopt_pasid_entry(struct kdump_iommu *st,
 	if (rid_pasid) {
 		c->tt = PE_PGTT(pe);
 		c->did = PE_DID(pe);
-		c->aw = levels ? agaw_to_width(levels - 2) : 0;
+		c->aw = levels ? kdump_aw_bits(levels - 2) : 0;
 	}
 	if (!levels)
 		return KDUMP_OK;
