@@ -167,6 +167,8 @@ undef() { nm -u "$1" | awk '{print $2}' | sort -u; }
 undef "$BUILD/ours/linux/vmlinux.o" >"$top/undef-on"
 undef "$BUILD/off/linux/vmlinux.o" >"$top/undef-off"
 mapfile -t steps < <(gitq -C "$tree" rev-list --reverse pristine..HEAD)
+mapfile -t added < <(gitq -C "$tree" diff --name-only --diff-filter=A \
+	pristine HEAD -- '*.c')
 i=0
 for c in "${steps[@]}"; do
 	i=$((i + 1))
@@ -174,6 +176,15 @@ for c in "${steps[@]}"; do
 		if [ "$cfg" = on ]; then t=$tree k=ours; else t=$offtree k=off; fi
 		t0=$(date +%s)
 		gitq -C "$t" checkout -q -f --detach "$c"
+		# The object of a file a later patch adds, left from an
+		# earlier run, would stand in for it: Kbuild keeps an object
+		# whose source is gone (fixdep gives every dependency an
+		# empty rule), and a step missing a file would still link.
+		for f in "${added[@]}"; do
+			[ -e "$t/$f" ] && continue
+			o=${f%.c}.o
+			rm -f "$t/$o" "$t/$(dirname "$o")/.$(basename "$o").cmd"
+		done
 		# The lab kernel's own configuration, debug info included:
 		# most objects then come from ccache (its preprocessor mode
 		# matches them to the lab kernels' though autoconf.h
