@@ -18,7 +18,8 @@
 #
 # Steps, each runnable on its own: setup, labtest, source, kernel-stock,
 # kernel-ours, kernel-off, image, patchset (the git am series, each patch
-# built; only applied when SCENARIOS picks some), static (checkpatch
+# built; only applied when SCENARIOS picks some), patchset7 (the same on
+# 7.3, applied and checked; make patchset7 builds its steps), static (checkpatch
 # --strict on the series and our files, kernel-doc, W=1 and sparse on our
 # files, once kernel-ours is built).
 # make lint: shellcheck and pyflakes.
@@ -39,6 +40,7 @@ only := $(if $(strip $(SCENARIOS)),--only "$(strip $(SCENARIOS))")
 
 .PHONY: all setup source kernel-stock kernel-ours kernel-off \
 	kernel-stock7 kernel-ours7 kernel-off7 image static static7 patchset \
+	patchset7 \
 	demo check \
 	bench fuzz \
 	soak lint labtest clean-results
@@ -79,6 +81,14 @@ patchset:
 static7:
 	flock $(BUILD)/.kernel-ours7.lock $(LAB)/static.sh ours7
 
+# The same series on Linux 7.3 (patches/7.3/), in $(BUILD)/patchset7/series.
+# make check applies it (git am, equal to the overlay) and checks it; the
+# build of every step runs here.
+patchset7:
+	$(MAKE) kernel-ours7
+	$(MAKE) kernel-off7
+	flock $(BUILD)/.patchset7.lock $(LAB)/patchset.sh $(if $(NOBUILD),--no-build) 7.3
+
 # The hand-over window on stock, then on ours: one screen side by side and
 # an SVG timeline (tools/lab/demo.py).  Sub-makes keep the order of the
 # steps under make -j as well.
@@ -108,6 +118,8 @@ check:
 		$(STEP) static $(MAKE) static || exit 1; \
 	fi
 	if $(LAB)/lab.py --kernels $(only) | grep -qw ours7; then \
+		$(STEP) patchset7 flock $(BUILD)/.patchset7.lock \
+			$(LAB)/patchset.sh --no-build 7.3 || exit 1; \
 		$(STEP) static7 $(MAKE) static7 || exit 1; \
 	fi
 	$(STEP) scenarios $(LAB)/lab.py $(only)

@@ -1,39 +1,46 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# patchset.sh [--no-build]: make patchset.  Writes the series as
-# `git format-patch` output against pristine Debian 6.12 into
-# $BUILD/patchset/series/, then proves it:
+# patchset.sh [--no-build] [6.12|7.3]: make patchset (make patchset7).
+# Writes the series as `git format-patch` output against pristine Debian
+# 6.12 (patches/, into $BUILD/patchset/series/) or 7.3 (patches/7.3/,
+# into $BUILD/patchset7/series/), then proves it:
 #
 #   1. every file of this repository that the overlay lays over the
-#      kernel is added by exactly one patch (patches/files);
+#      kernel is added by exactly one patch (files in the series
+#      directory), or marked as another series' own ("-");
 #   2. `git am` applies the whole series to a git tree of the pristine
-#      source, and the result equals the overlay build ($BUILD/ours/linux)
-#      file for file;
+#      source, and the result equals the overlay build ($BUILD/ours/linux,
+#      ours7 for 7.3) file for file;
 #   3. bisectable: after every patch the kernel builds with the option on
-#      (the ours configuration) and off (the off configuration): all
+#      (the ours or ours7 configuration) and off (off, off7): all
 #      objects, vmlinux.a and vmlinux.o, and vmlinux.o needs no symbol the
 #      final, linked kernel of that configuration does not (a call into a
 #      later patch would be one).  The final link with BTF is what
 #      kernel-ours and kernel-off do; it is not repeated per patch.
 #
-# Each commit takes its subject and log from patches/NNNN-*.patch, its
-# upstream hunks from the same file and its new files from patches/files.
+# Each commit takes its subject and log from NNNN-*.patch of the series
+# directory, its upstream hunks from the same file and its new files from
+# its files list.
 # The author is the repository's git identity (user.name/user.email, or
 # the author of HEAD when none is configured), with a Signed-off-by.
 set -euo pipefail
 BUILD=${BUILD:?}
 REPO=${REPO:?}
 build=1
-[ "${1:-}" = --no-build ] && build=0
-pristine=$BUILD/src/pristine
-top=$BUILD/patchset
+[ "${1:-}" = --no-build ] && { build=0; shift; }
+case "${1:-6.12}" in
+6.12)	src=$BUILD/src pdir=patches top=$BUILD/patchset k7= ;;
+7.3)	src=$BUILD/src7 pdir=patches/7.3 top=$BUILD/patchset7 k7=7 ;;
+*)	echo "patchset: unknown series ${1:-}" >&2; exit 2 ;;
+esac
+pristine=$src/pristine
 out=$top/series
 gen=$top/gen
 tree=$top/linux
 offtree=$top/linux-off
-kinds=ours
-[ "$build" = 0 ] || kinds="ours off"
+kinds=ours$k7
+[ "$build" = 0 ] || kinds="ours$k7 off$k7"
 for k in $kinds; do
 	[ -f "$BUILD/$k/linux/vmlinux.o" ] || {
 		echo "patchset: build kernel-$k first" >&2
@@ -51,50 +58,50 @@ export GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email
 export GIT_COMMITTER_DATE=$date
 gitq() { git -c advice.detachedHead=false -c core.autocrlf=false "$@"; }
 
-mapfile -t series < <(grep -v -e '^#' -e '^$' patches/series)
+mapfile -t series < <(grep -v -e '^#' -e '^$' "$pdir/series")
 
 # 1. Every file we own is in exactly one patch, and every patch named
-# in patches/files exists.
+# in the files list exists.
 where() {
 	case "$1" in
 	selftests/*) echo "tools/testing/selftests/iommu_kdump/${1#selftests/}" ;;
 	*) echo "$1" ;;
 	esac
 }
-grep -v -e '^#' -e '^$' patches/files | awk '{print $2}' | sort >"$top/manifest"
+grep -v -e '^#' -e '^$' "$pdir/files" | awk '{print $2}' | sort >"$top/manifest"
 git ls-files drivers include Documentation selftests | sort >"$top/owned"
 if ! diff -u "$top/owned" "$top/manifest" >"$top/manifest.diff"; then
-	echo "patchset: patches/files and the repository differ (- owned, + listed):" >&2
+	echo "patchset: $pdir/files and the repository differ (- owned, + listed):" >&2
 	grep '^[-+][^-+]' "$top/manifest.diff" >&2
 	exit 1
 fi
 if [ -n "$(uniq -d "$top/manifest")" ]; then
-	echo "patchset: in patches/files twice: $(uniq -d "$top/manifest")" >&2
+	echo "patchset: in $pdir/files twice: $(uniq -d "$top/manifest")" >&2
 	exit 1
 fi
 while read -r n f; do
 	case "$n" in ''|\#*|-) continue ;; esac
 	printf '%s\n' "${series[@]}" | grep -q "^$n-" || {
-		echo "patchset: patches/files names $n ($f), not in the series" >&2
+		echo "patchset: $pdir/files names $n ($f), not in the series" >&2
 		exit 1
 	}
-done <patches/files
+done <"$pdir/files"
 
 # 2a. Generate: a small git tree holding the pristine version of every
 # upstream file the series touches; one commit per patch.
 rm -rf "$gen" "$out"
 mkdir -p "$gen"
 for p in "${series[@]}"; do
-	grep '^+++ b/' "patches/$p" | sed 's|^+++ b/||' || true
+	grep '^+++ b/' "$pdir/$p" | sed 's|^+++ b/||' || true
 done | sort -u | while read -r f; do
 	install -D -m 0644 "$pristine/$f" "$gen/$f"
 done
 gitq -C "$gen" init -q
 gitq -C "$gen" add -A
-gitq -C "$gen" commit -q -m "Debian linux-source $(cat "$BUILD/src/VERSION")"
+gitq -C "$gen" commit -q -m "Debian linux-source $(cat "$src/VERSION")"
 for p in "${series[@]}"; do
-	if grep -q '^+++ b/' "patches/$p"; then
-		gitq -C "$gen" apply --whitespace=error-all "$REPO/patches/$p" || {
+	if grep -q '^+++ b/' "$pdir/$p"; then
+		gitq -C "$gen" apply --whitespace=error-all "$REPO/$pdir/$p" || {
 			echo "patchset: $p does not apply in order" >&2
 			exit 1
 		}
@@ -102,11 +109,11 @@ for p in "${series[@]}"; do
 	while read -r n f; do
 		[ "$n" = "${p%%-*}" ] || continue
 		install -D -m 0644 "$f" "$gen/$(where "$f")"
-	done <patches/files
+	done <"$pdir/files"
 	gitq -C "$gen" add -A
 	{
-		sed -n '1s/^Subject: \[PATCH\] //p' "patches/$p"
-		sed -n '2,/^---$/p' "patches/$p" | sed '$d'
+		sed -n '1s/^Subject: \[PATCH\] //p' "$pdir/$p"
+		sed -n '2,/^---$/p' "$pdir/$p" | sed '$d'
 		printf '\nSigned-off-by: %s <%s>\n' "$name" "$email"
 	} >"$top/msg"
 	gitq -C "$gen" commit -q -F "$top/msg"
@@ -145,7 +152,7 @@ gitq -C "$tree" am -q "${mails[@]}" || {
 mapfile -t changed < <(gitq -C "$tree" diff --name-only pristine HEAD)
 differ=0
 for f in "${changed[@]}"; do
-	cmp -s "$tree/$f" "$BUILD/ours/linux/$f" || {
+	cmp -s "$tree/$f" "$BUILD/ours$k7/linux/$f" || {
 		echo "patchset: $f differs from the overlay build" >&2
 		differ=1
 	}
@@ -164,8 +171,8 @@ export CCACHE_NOHASHDIR=1
 export KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=lab \
 	KBUILD_BUILD_HOST=vtd-kdump
 undef() { nm -u "$1" | awk '{print $2}' | sort -u; }
-undef "$BUILD/ours/linux/vmlinux.o" >"$top/undef-on"
-undef "$BUILD/off/linux/vmlinux.o" >"$top/undef-off"
+undef "$BUILD/ours$k7/linux/vmlinux.o" >"$top/undef-on"
+undef "$BUILD/off$k7/linux/vmlinux.o" >"$top/undef-off"
 mapfile -t steps < <(gitq -C "$tree" rev-list --reverse pristine..HEAD)
 mapfile -t added < <(gitq -C "$tree" diff --name-only --diff-filter=A \
 	pristine HEAD -- '*.c')
@@ -173,7 +180,7 @@ i=0
 for c in "${steps[@]}"; do
 	i=$((i + 1))
 	for cfg in on off; do
-		if [ "$cfg" = on ]; then t=$tree k=ours; else t=$offtree k=off; fi
+		if [ "$cfg" = on ]; then t=$tree k=ours$k7; else t=$offtree k=off$k7; fi
 		t0=$(date +%s)
 		gitq -C "$t" checkout -q -f --detach "$c"
 		# The object of a file a later patch adds, left from an

@@ -4,8 +4,8 @@
 # static.sh [ours|ours7]: the static checks of make check, on the built
 # "ours" tree (6.12) or "ours7" tree (7.3, patches/7.3/):
 #   checkpatch.pl --strict  every patch of the series and every file we own
-#                           (6.12: the series make patchset writes, commit
-#                           logs, sign-offs and new files in full);
+#                           (the series make patchset or patchset7 writes:
+#                           commit logs, sign-offs and new files in full);
 #   kernel-doc -none -Wall  every .c/.h we own;
 #   make W=1 C=2            (extra warnings and sparse) our objects, but
 #                           the kdump_pt_<series>.c of the other series.
@@ -16,8 +16,8 @@ BUILD=${BUILD:?}
 REPO=${REPO:?}
 kind=${1:-ours}
 case "$kind" in
-ours)	pdir=patches out=$BUILD/static ;;
-ours7)	pdir=patches/7.3 out=$BUILD/static7 ;;
+ours)	out=$BUILD/static ;;
+ours7)	out=$BUILD/static7 ;;
 *)	echo "static: unknown kind $kind" >&2; exit 2 ;;
 esac
 tree=$BUILD/$kind/linux
@@ -27,18 +27,13 @@ mkdir -p "$out"
 
 cd "$REPO"
 mapfile -t owned < <(git ls-files drivers include selftests | grep -E '\.[ch]$')
-if [ "$kind" = ours ]; then
-	series=$BUILD/patchset/series
-	[ -f "$series/0000-cover-letter.patch" ] || {
-		echo "static: run make patchset first" >&2
-		exit 1
-	}
-	patches=("$series"/*.patch)
-	patches=("${patches[@]:1}")	# not the cover letter
-else
-	mapfile -t patches < <(grep -v -e '^#' -e '^$' "$pdir/series" |
-		sed "s|^|$pdir/|")
-fi
+series=$BUILD/patchset${kind#ours}/series
+[ -f "$series/0000-cover-letter.patch" ] || {
+	echo "static: run make patchset${kind#ours} first" >&2
+	exit 1
+}
+patches=("$series"/*.patch)
+patches=("${patches[@]:1}")	# not the cover letter
 # The series' Makefile hunk builds one kdump_pt_<series>.o of them.
 pt_obj=$(grep -o 'kdump_pt_[0-9a-z]*\.o' "$tree/drivers/iommu/intel/Makefile")
 fail=0
