@@ -523,7 +523,7 @@ extern const char * const kdump_switch_names[];
 /*
  * kdump_pt_<series>.c: the few IOMMU-driver internals that differ between
  * kernel series (table pages, domain-id reservation, a domain's
- * second-level root, the scalable-mode context entry).
+ * second-level root, the PRE bit of a scalable-mode context entry).
  */
 void *kdump_hw_alloc_table(int nid, gfp_t gfp, unsigned int order);
 void kdump_hw_free_table(void *virt, unsigned int order);
@@ -531,8 +531,7 @@ int kdump_hw_reserve_did(struct intel_iommu *iommu, u16 did);
 void kdump_hw_unreserve_did(struct intel_iommu *iommu, u16 did);
 int kdump_hw_ss_root(struct dmar_domain *domain, struct intel_iommu *iommu,
 		     u64 *root, u8 *aw);
-void kdump_hw_sm_context(struct device_domain_info *info,
-			 struct context_entry *ce);
+bool kdump_hw_sm_pre(const struct device_domain_info *info);
 
 /* The address width in bits of a second-level AW (AGAW) field. */
 static inline unsigned int kdump_aw_bits(unsigned int agaw)

@@ -16,7 +16,6 @@
 #include <linux/mutex.h>
 
 #include "iommu.h"
-#include "pasid.h"
 #include "../iommu-pages.h"
 #include "kdump_private.h"
 
@@ -111,30 +110,15 @@ int kdump_hw_ss_root(struct dmar_domain *domain, struct intel_iommu *iommu,
 }
 
 /**
- * kdump_hw_sm_context() - the scalable-mode context entry of a device
- * @info: the device, with its PASID table allocated
- * @ce: the 256-bit entry to fill (two struct context_entry), zeroed
+ * kdump_hw_sm_pre() - whether a device's scalable-mode context has PRE set
+ * @info: the device
  *
- * What context_entry_set_pasid_table() in pasid.c builds, present,
- * including PRE for a device with PRI: without it a switch would turn
- * off page requests.
+ * On this series context_entry_set_pasid_table() sets PRE for every
+ * device with PRI: without it a switch would turn off page requests.
+ *
+ * Return: true if the device supports PRI.
  */
-void kdump_hw_sm_context(struct device_domain_info *info,
-			 struct context_entry *ce)
+bool kdump_hw_sm_pre(const struct device_domain_info *info)
 {
-	struct pasid_table *table = info->pasid_table;
-	unsigned long max_pde, pds;
-
-	max_pde = table->max_pasid >> PASID_PDE_SHIFT;
-	pds = find_first_bit(&max_pde, MAX_NR_PASID_BITS);
-	ce->lo = virt_to_phys(table->table) | context_pdts(pds < 7 ? 0 : pds - 7);
-	context_set_sm_rid2pasid(ce, IOMMU_NO_PASID);
-	if (info->ats_supported)
-		context_set_sm_dte(ce);
-	if (info->pasid_supported)
-		context_set_pasid(ce);
-	if (info->pri_supported)
-		context_set_sm_pre(ce);
-	context_set_fault_enable(ce);
-	context_set_present(ce);
+	return info->pri_supported;
 }

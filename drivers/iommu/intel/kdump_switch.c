@@ -367,6 +367,30 @@ static u64 *kdump_new_rid_pasid_entry(struct device_domain_info *info)
 					     PASID_PTE_MASK].val;
 }
 
+/*
+ * The scalable-mode context entry mainline's context_entry_set_pasid_table()
+ * builds for @info, present, into @ce (two zeroed struct context_entry).
+ */
+static void kdump_sm_context(struct device_domain_info *info,
+			     struct context_entry *ce)
+{
+	struct pasid_table *table = info->pasid_table;
+	unsigned long max_pde, pds;
+
+	max_pde = table->max_pasid >> PASID_PDE_SHIFT;
+	pds = find_first_bit(&max_pde, MAX_NR_PASID_BITS);
+	ce->lo = virt_to_phys(table->table) | context_pdts(pds < 7 ? 0 : pds - 7);
+	context_set_sm_rid2pasid(ce, IOMMU_NO_PASID);
+	if (info->ats_supported)
+		context_set_sm_dte(ce);
+	if (info->pasid_supported)
+		context_set_pasid(ce);
+	if (kdump_hw_sm_pre(info))
+		context_set_sm_pre(ce);
+	context_set_fault_enable(ce);
+	context_set_present(ce);
+}
+
 /**
  * intel_iommu_kdump_switch_sm_context() - switch an adopted scalable-mode
  * context to the device's new PASID table
@@ -410,7 +434,7 @@ int intel_iommu_kdump_switch_sm_context(struct device *dev,
 	if (!kdump_switch_keeps(iommu, c, domain)) {
 		how = KDUMP_SWITCH_REPLACED;
 	} else if (live && rid_pasid && !alias) {
-		kdump_hw_sm_context(info, ce);
+		kdump_sm_context(info, ce);
 		ret = kdump_switch_scalable(&kdump_hw_ops, iommu, live,
 					    (u64 *)ce, rid_pasid,
 					    PCI_DEVID(info->bus, info->devfn));
