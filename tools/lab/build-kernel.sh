@@ -25,10 +25,11 @@ ccache -M 10G >/dev/null
 # an object's DW_AT_comp_dir names the tree that first compiled it (the
 # kernel compiles with relative paths: nothing else in it differs).
 export CCACHE_NOHASHDIR=1
-# The kernel embeds build time/host/user: pin them so objects hit the
-# cache across builds and trees.
+# The kernel embeds build time/host/user and a count of its links (#N):
+# pin them so objects hit the cache across builds and trees, and a kernel
+# is the same whichever tree it was linked in.
 export KBUILD_BUILD_TIMESTAMP="2026-01-01" KBUILD_BUILD_USER=lab \
-	KBUILD_BUILD_HOST=vtd-kdump
+	KBUILD_BUILD_HOST=vtd-kdump KBUILD_BUILD_VERSION=1
 
 start=$(date +%s)
 frag=$BUILD/$kind/fragment
