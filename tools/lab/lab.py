@@ -6,7 +6,8 @@ it and report figures.
 
 One generic runner; the scenarios are data in scenarios.py.
 
-    tools/lab/lab.py                       run the default scenario list
+    tools/lab/lab.py                       make check's scenarios (CHECK_SCENARIOS)
+    tools/lab/lab.py --matrix              every scenario of SCENARIOS (make matrix)
     tools/lab/lab.py --only a,b            run a subset (also EXTRA_SCENARIOS)
     tools/lab/lab.py --list                list the scenarios
     tools/lab/lab.py --bench [--repeat 5]   the kernels side by side (make bench)
@@ -174,8 +175,10 @@ def choose(args):
         if unknown:
             sys.exit(f"lab: unknown scenario(s): {' '.join(unknown)}")
         chosen = [by_name[n] for n in names]
-    else:
+    elif args.matrix:
         chosen = scenarios.scenario_list(include_extra=False)
+    else:
+        chosen = scenarios.check_list()
     if args.timeout:
         chosen = [dict(s, timeout=args.timeout) for s in chosen]
     return chosen
@@ -388,6 +391,9 @@ def parse_args():
         formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--only", help="comma-separated scenario names")
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--matrix", action="store_true",
+                    help="every scenario of scenarios.SCENARIOS (make "
+                    "matrix), not make check's CHECK_SCENARIOS")
     ap.add_argument("--kernel", choices=["stock", "ours", "stock7", "ours7"],
                     help="boot this kernel for every scenario (plumbing "
                     "tests; recorded as kernel_override in the results)")
@@ -430,11 +436,13 @@ def parse_args():
 
 
 def list_scenarios():
-    gated = {s["name"] for s in scenarios.scenario_list(False)}
+    check = {s["name"] for s in scenarios.check_list()}
+    matrix = {s["name"] for s in scenarios.scenario_list(False)}
     for s in scenarios.scenario_list():
-        extra = "" if s["name"] in gated else " (extra)"
-        print(f"{s['name']:56} {s['kernel']:6} {s['role']:6} "
-              f"iommu={s['iommu']} capture={s['capture']!r}{extra}")
+        tier = ("check" if s["name"] in check else
+                "matrix" if s["name"] in matrix else "extra")
+        print(f"{s['name']:56} {s['kernel']:6} {s['role']:6} {tier:6} "
+              f"iommu={s['iommu']} capture={s['capture']!r}")
 
 
 def main():
@@ -455,8 +463,10 @@ def main():
     if args.kernels:
         need = {args.kernel or s["kernel"] for s in chosen} | {
             s["capture_kernel"] for s in chosen if s["capture_kernel"]}
-        print(" ".join(k for k in ("stock", "ours", "off", "stock7", "ours7",
-                                   "off7") if k in need))
+        # off before ours: a cold ours starts from the built off tree
+        # (build-kernel.sh).
+        print(" ".join(k for k in ("stock", "off", "ours", "stock7", "off7",
+                                   "ours7") if k in need))
         return 0
     os.makedirs(args.results, exist_ok=True)
     accel, why = accelerator(chosen, args.kernel)

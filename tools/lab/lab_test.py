@@ -596,6 +596,39 @@ class ScenarioTest(unittest.TestCase):
             self.assertEqual(sc["checks"], by_name[base]["checks"])
         self.assertEqual(lab_env.kernel_base("stock"), "stock")
 
+    def test_check_covers_every_mode(self):
+        """make check's list names scenarios of the matrix, once each,
+        and keeps every mode, every kernel and the main jobs."""
+        matrix = {s["name"]: s for s in scenarios.scenario_list(False)}
+        check = scenarios.CHECK_SCENARIOS
+        self.assertEqual([n for n in check if n not in matrix], [])
+        self.assertEqual(len(set(check)), len(check))
+        words = [set(n.split("-")) for n in check]
+
+        def has(kernel, *want):
+            return any(kernel in w and set(want) <= w for w in words)
+        for k in ("ours", "ours7"):
+            for mode in ("inplace", "copy"):
+                self.assertTrue(has(k, "scalable", "flts", mode), (k, mode))
+                self.assertTrue(has("ours", "legacy", mode), mode)
+            self.assertTrue(has(k, "scalable", "inplace"), k)
+            self.assertTrue(has(k, "handover", "scalable"), k)
+            self.assertTrue(has(k, "corrupt"), k)
+        self.assertTrue(has("ours7", "legacy", "inplace"))
+        for mode in ("legacy", "scalable"):
+            self.assertTrue(has("ours", mode, "pt"), mode)
+            self.assertTrue(has("ours", "handover", mode), mode)
+            self.assertTrue(has("ours", "corrupt", mode), mode)
+        self.assertTrue(has("ours", "scalable", "copy"))
+        for k in ("stock", "off"):
+            for mode in (("legacy",), ("scalable",), ("scalable", "flts")):
+                self.assertTrue(has(k, *mode), (k, mode))
+        for k in ("stock7", "off7"):
+            self.assertTrue(has(k, "legacy"), k)
+        self.assertTrue(has("stock", "handover"))
+        self.assertTrue(has("stock7", "handover"))
+        self.assertTrue({"kunit", "kunit7"} <= set(check))
+
     def test_crash_options_by_release(self):
         with tempfile.TemporaryDirectory() as d:
             vmlinux = os.path.join(d, "vmlinux")
