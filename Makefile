@@ -130,7 +130,7 @@ check:
 
 # make matrix: what make check does, with every scenario of the matrix
 # (scenarios.SCENARIOS: 89) and every step of both series built with the
-# option on and off.  About 40 min warm and 80 cold here: outside CI's
+# option on and off.  About 40 min warm and 75 cold here: outside CI's
 # budget, run before a series is sent.
 matrix:
 	$(MAKE) check only=--matrix build=1

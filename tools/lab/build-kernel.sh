@@ -43,7 +43,7 @@ base=${kind%7}
 # of the built off tree (make check builds off first), so only the objects
 # those options touch compile.  From ccache alone every file would be
 # preprocessed again, autoconf.h having changed: 302 s for 6.12, against
-# the copy and an incremental build here.
+# 90 s for the copy and an incremental build here, to the same bytes.
 off=$BUILD/off${kind#"$base"}/linux
 if [ "$base" = ours ] && [ ! -e "$tree" ] && [ -f "$off/vmlinux" ]; then
 	echo "build-kernel: $kind starts from a copy of the built off tree"
